@@ -1,0 +1,41 @@
+"""Advice topics: what the article teaches, in the app's own words, with sources."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api.deps import (
+    DEFAULT_PAGE_SIZE,
+    CursorQuery,
+    LimitQuery,
+    PublicCache,
+    SecretDep,
+    SessionDep,
+    SlugPath,
+    UpdatedSinceQuery,
+)
+from app.errors import problem_responses
+from app.models.content import AdvicePage, AdvicePublic
+from app.services import advice
+
+router = APIRouter(prefix="/advice", tags=["advice"], dependencies=[PublicCache])
+
+
+@router.get("", operation_id="list_advice", responses=problem_responses(400, 422, 429))
+def list_advice(
+    session: SessionDep,
+    secret: SecretDep,
+    updated_since: UpdatedSinceQuery = None,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
+    cursor: CursorQuery = None,
+) -> AdvicePage:
+    """List advice topics in display order, a page at a time (or changes since a time)."""
+    return advice.list_advice(
+        session=session, updated_since=updated_since, limit=limit, cursor=cursor, secret=secret
+    )
+
+
+@router.get("/{slug}", operation_id="get_advice", responses=problem_responses(404, 422, 429))
+def get_advice(slug: SlugPath, session: SessionDep) -> AdvicePublic:
+    """Get one advice topic: a summary, a Markdown body, sources and related exercises."""
+    return advice.get_advice(session=session, slug=slug)

@@ -1,0 +1,1 @@
+"""The seed content (exercises, advice, programmes) and the bibliography, as data files."""

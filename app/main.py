@@ -1,0 +1,70 @@
+"""The ASGI application: `create_app()` builds it; `app.main:app` is what uvicorn serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import __version__
+from app.api import advice, exercises, health, programmes
+from app.config import ConfigError, Settings, get_settings
+from app.db import create_db_engine
+from app.errors import install_error_handlers
+from app.middleware import (
+    ConditionalGetMiddleware,
+    RequestBodyMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids read well in generated clients: the route's function name."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = create_db_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Back-pain guidance API",
+        version=__version__,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    # Outermost last: request id and access log, security headers, body limits, ETags.
+    app.add_middleware(ConditionalGetMiddleware)
+    app.add_middleware(RequestBodyMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(exercises.router)
+    app.include_router(advice.router)
+    app.include_router(programmes.router)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    # `app.main:app` is built on first access, not at import: importing this module (tests
+    # do) must not read the environment or open a database.
+    if name == "app":
+        try:
+            application = create_app()
+        except ConfigError as error:
+            raise SystemExit(f"backpain: {error}") from None
+        globals()["app"] = application
+        return application
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

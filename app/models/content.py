@@ -1,0 +1,362 @@
+"""The catalogue tables: exercises (with a facet index for filtering), advice, programmes.
+
+Deleting content sets `deleted_at` and keeps the row: that row is the tombstone a syncing
+client sees in `?updated_since=` listings. Every write moves `updated_at` forward.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import Field as PField
+from sqlalchemy import JSON, Index, Text
+from sqlmodel import Field, SQLModel
+
+from app.content.loader import SourceRef, bibliography
+from app.db import UTCDateTime, utcnow
+from app.models.common import (
+    LABEL_MAX,
+    LICENCE_MAX,
+    SENTENCE_MAX,
+    SLUG_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Frequency,
+    Label,
+    Licence,
+    Markdown,
+    Page,
+    Paragraph,
+    Sentence,
+    Slug,
+    Summary,
+    Title,
+    Tombstone,
+)
+from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
+
+
+class CatalogueRow(SQLModel):
+    """Columns every catalogue table has: identity, citations, licence, and the timestamps
+    that drive sync (`updated_at`) and tombstones (`deleted_at`)."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    slug: str = Field(max_length=SLUG_MAX, unique=True)
+    sources: list[str] = Field(default_factory=list, sa_type=JSON)
+    licence: str = Field(max_length=LICENCE_MAX)
+    attribution: str = Field(max_length=LABEL_MAX)
+    # Hash of the seed file's version of this item when it was last seeded (None when the
+    # item was created through the API): re-seeding touches an item only when its file changed.
+    seed_hash: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Exercise(CatalogueRow, table=True):
+    __tablename__ = "exercise"
+    __table_args__ = (Index("ix_exercise_updated_at_id", "updated_at", "id"),)
+
+    name: str = Field(max_length=TITLE_MAX)
+    summary: str = Field(max_length=SUMMARY_MAX)
+    description: str = Field(sa_type=Text)
+    category: str = Field(max_length=20)
+    difficulty: str = Field(max_length=20)
+    target_areas: list[str] = Field(default_factory=list, sa_type=JSON)
+    phases: list[str] = Field(default_factory=list, sa_type=JSON)
+    equipment: list[str] = Field(default_factory=list, sa_type=JSON)
+    dosage: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    steps: list[str] = Field(default_factory=list, sa_type=JSON)
+    cautions: list[str] = Field(default_factory=list, sa_type=JSON)
+    contraindications: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class ExerciseFacet(SQLModel, table=True):
+    """One row per (exercise, facet, value): the index behind the list filters.
+
+    `facet` is `target`, `phase` or `equipment` (the list-valued fields; single values are
+    filtered on their own columns). Kept in step with the exercise by the service, in the same
+    transaction.
+    """
+
+    __tablename__ = "exercise_facet"
+    __table_args__ = (Index("ix_exercise_facet_lookup", "facet", "value", "exercise_id"),)
+
+    exercise_id: uuid.UUID = Field(foreign_key="exercise.id", primary_key=True, ondelete="CASCADE")
+    facet: str = Field(primary_key=True, max_length=16)
+    value: str = Field(primary_key=True, max_length=40)
+
+
+class Advice(CatalogueRow, table=True):
+    __tablename__ = "advice"
+    __table_args__ = (Index("ix_advice_updated_at_id", "updated_at", "id"),)
+
+    title: str = Field(max_length=TITLE_MAX)
+    summary: str = Field(max_length=SUMMARY_MAX)
+    body: str = Field(sa_type=Text)
+    position: int = Field(default=0)
+    related_exercises: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class Programme(CatalogueRow, table=True):
+    __tablename__ = "programme"
+    __table_args__ = (Index("ix_programme_updated_at_id", "updated_at", "id"),)
+
+    name: str = Field(max_length=TITLE_MAX)
+    summary: str = Field(max_length=SUMMARY_MAX)
+    description: str = Field(sa_type=Text)
+    audience: str = Field(max_length=SENTENCE_MAX)
+    phase: str = Field(max_length=20)
+    frequency: str = Field(max_length=TITLE_MAX)
+    duration_weeks: int
+    stop_when: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class ProgrammeItem(SQLModel, table=True):
+    """An exercise's place in a programme, with an optional dosage that overrides its own."""
+
+    __tablename__ = "programme_item"
+
+    programme_id: uuid.UUID = Field(
+        foreign_key="programme.id", primary_key=True, ondelete="CASCADE"
+    )
+    position: int = Field(primary_key=True, ge=1)
+    # RESTRICT: an exercise still used by a programme cannot vanish from under it.
+    exercise_id: uuid.UUID = Field(foreign_key="exercise.id", ondelete="RESTRICT", index=True)
+    dosage: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    notes: str | None = Field(default=None, max_length=SENTENCE_MAX)
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+
+V = TypeVar("V")
+
+
+def _unique(values: list[V]) -> list[V]:
+    if len(set(values)) != len(values):
+        raise ValueError("must not repeat a value")
+    return values
+
+
+def _known_source(key: str) -> str:
+    if key not in bibliography():
+        raise ValueError(
+            f"unknown source key {key!r} (see the bibliography in the API description)"
+        )
+    return key
+
+
+def _equipment_none_alone(values: list[Equipment]) -> list[Equipment]:
+    if Equipment.none in values and len(values) > 1:
+        raise ValueError("'none' cannot be combined with other equipment")
+    return values
+
+
+SourceKey = Annotated[str, PField(examples=["nice-ng59"]), AfterValidator(_known_source)]
+SourceKeys = Annotated[
+    list[SourceKey], PField(min_length=1, max_length=10), AfterValidator(_unique)
+]
+Sentences = Annotated[list[Sentence], PField(max_length=12)]
+LICENCE_DEFAULT = "CC-BY-4.0"
+ATTRIBUTION_DEFAULT = "Back-pain guidance API content team"
+
+
+class Dosage(BaseModel):
+    """How much and how often. At least one of reps, hold_seconds or duration_seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sets: int | None = PField(default=None, ge=1, le=10, examples=[2])
+    reps: int | None = PField(default=None, ge=1, le=50, examples=[10])
+    hold_seconds: int | None = PField(default=None, ge=5, le=120, examples=[30])
+    duration_seconds: int | None = PField(default=None, ge=10, le=600, examples=[60])
+    per_side: bool = PField(default=False, description="Each side (left and right) in turn.")
+    frequency: Frequency
+
+    @model_validator(mode="after")
+    def _has_an_amount(self) -> Self:
+        if self.reps is None and self.hold_seconds is None and self.duration_seconds is None:
+            raise ValueError("give reps, hold_seconds or duration_seconds")
+        return self
+
+
+class ExerciseIn(BaseModel):
+    """An exercise as written: the body of POST and PUT, and an item of the seed file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    name: Title
+    summary: Summary
+    description: Paragraph
+    category: Category
+    target_areas: Annotated[
+        list[TargetArea], PField(min_length=1, max_length=8), AfterValidator(_unique)
+    ]
+    phases: Annotated[list[Phase], PField(min_length=1, max_length=3), AfterValidator(_unique)]
+    equipment: Annotated[
+        list[Equipment],
+        PField(min_length=1, max_length=6),
+        AfterValidator(_unique),
+        AfterValidator(_equipment_none_alone),
+    ]
+    difficulty: Difficulty
+    dosage: Dosage
+    steps: Annotated[list[Sentence], PField(min_length=1, max_length=12)]
+    cautions: Sentences = PField(default_factory=list)
+    contraindications: Sentences = PField(default_factory=list)
+    sources: SourceKeys
+    licence: Licence = LICENCE_DEFAULT
+    attribution: Label = ATTRIBUTION_DEFAULT
+
+
+class ExerciseSeed(ExerciseIn):
+    uuid: uuid.UUID
+
+
+class ExerciseLink(BaseModel):
+    """A link to an exercise in the catalogue."""
+
+    slug: str = PField(examples=["knee-to-chest-stretch"])
+    name: str = PField(examples=["Knee-to-chest stretch"])
+    href: str = PField(examples=["/exercises/knee-to-chest-stretch"])
+
+
+class ExercisePublic(BaseModel):
+    id: uuid.UUID
+    slug: str
+    href: str
+    name: str
+    summary: str
+    description: str
+    category: Category
+    target_areas: list[TargetArea]
+    phases: list[Phase]
+    equipment: list[Equipment]
+    difficulty: Difficulty
+    dosage: Dosage
+    steps: list[str]
+    cautions: list[str]
+    contraindications: list[str]
+    sources: list[SourceRef]
+    licence: str
+    attribution: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: Literal[False] = False
+
+
+class AdviceIn(BaseModel):
+    """An advice topic as written: the body of POST and PUT, and an item of the seed file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    title: Title
+    summary: Summary
+    body: Markdown
+    order: int = PField(default=100, ge=0, le=10_000, description="Display order, lowest first.")
+    sources: SourceKeys
+    related_exercises: Annotated[list[Slug], PField(max_length=10), AfterValidator(_unique)] = (
+        PField(default_factory=list)
+    )
+    licence: Licence = LICENCE_DEFAULT
+    attribution: Label = ATTRIBUTION_DEFAULT
+
+
+class AdviceSeed(AdviceIn):
+    uuid: uuid.UUID
+
+
+class AdvicePublic(BaseModel):
+    id: uuid.UUID
+    slug: str
+    href: str
+    title: str
+    summary: str
+    body: str = PField(description="Markdown.")
+    order: int
+    sources: list[SourceRef]
+    related_exercises: list[ExerciseLink]
+    licence: str
+    attribution: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: Literal[False] = False
+
+
+class ProgrammeItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise: Slug = PField(description="Slug of an exercise in the catalogue.")
+    dosage: Dosage | None = PField(default=None, description="Overrides the exercise's own.")
+    notes: Sentence | None = None
+
+
+class ProgrammeIn(BaseModel):
+    """A programme as written: the body of POST and PUT, and an item of the seed file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    name: Title
+    summary: Summary
+    description: Paragraph
+    audience: Sentence
+    phase: Phase
+    frequency: Frequency
+    duration_weeks: int = PField(ge=1, le=52)
+    stop_when: Annotated[list[Sentence], PField(min_length=1, max_length=10)]
+    sources: SourceKeys
+    items: Annotated[list[ProgrammeItemIn], PField(min_length=1, max_length=20)]
+    licence: Licence = LICENCE_DEFAULT
+    attribution: Label = ATTRIBUTION_DEFAULT
+
+
+class ProgrammeSeed(ProgrammeIn):
+    uuid: uuid.UUID
+
+
+class ProgrammeStep(BaseModel):
+    """One step of a programme: the exercise inline, and the dosage to use in this programme."""
+
+    position: int
+    exercise: ExercisePublic
+    dosage: Dosage
+    notes: str | None
+
+
+class ProgrammePublic(BaseModel):
+    id: uuid.UUID
+    slug: str
+    href: str
+    name: str
+    summary: str
+    description: str
+    audience: str
+    phase: Phase
+    frequency: str
+    duration_weeks: int
+    stop_when: list[str]
+    sources: list[SourceRef]
+    items: list[ProgrammeStep]
+    licence: str
+    attribution: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: Literal[False] = False
+
+
+class ExercisePage(Page[ExercisePublic | Tombstone]):
+    """A page of exercises (tombstones appear only when listing with `updated_since`)."""
+
+
+class AdvicePage(Page[AdvicePublic | Tombstone]):
+    """A page of advice topics (tombstones appear only when listing with `updated_since`)."""
+
+
+class ProgrammePage(Page[ProgrammePublic | Tombstone]):
+    """A page of programmes (tombstones appear only when listing with `updated_since`)."""

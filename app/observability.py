@@ -1,0 +1,108 @@
+"""Request ids and structured JSON logs (one line a request)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import uuid
+from collections.abc import MutableMapping
+from contextvars import ContextVar, Token
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import Scope
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+access_log = logging.getLogger("app.access")
+
+
+def parse_request_id(value: str | None) -> str | None:
+    """A caller's request id is kept only when it is a UUID (anything else could be a vector
+    for log injection); it is returned in canonical lower-case form."""
+    if not value or len(value) > 64:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def request_id_of(scope: MutableMapping[str, Any]) -> str:
+    """The request id of this request (set by RequestContextMiddleware), or a fresh one."""
+    state = scope.setdefault("state", {})
+    rid = state.get("request_id")
+    if rid is None:
+        rid = str(uuid.uuid4())
+        state["request_id"] = rid
+    return str(rid)
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (`/exercises/{slug}`), never the raw path: raw
+    paths would leak ids into logs and explode metric cardinality."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else "<unmatched>"
+
+
+def bind_request_id(rid: str) -> Token[str | None]:
+    return _request_id.set(rid)
+
+
+def unbind_request_id(token: Token[str | None]) -> None:
+    _request_id.reset(token)
+
+
+def log_request(scope: Scope, *, status: int, duration_ms: float) -> None:
+    """The one access-log line of a request. Never the query string or the body: they can
+    carry health data."""
+    access_log.info(
+        "request",
+        extra={
+            "method": scope["method"],
+            "route": route_template(scope),
+            "status": status,
+            "duration_ms": duration_ms,
+            "client": scope.get("state", {}).get("client_name"),
+        },
+    )
+
+
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line; extra fields given to the logger become keys."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        rid = _request_id.get()
+        if rid is not None:
+            payload["request_id"] = rid
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str, separators=(",", ":"))
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Our access log replaces uvicorn's (which would log raw paths, query strings included).
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True

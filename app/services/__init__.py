@@ -1,0 +1,1 @@
+"""What routes call: keyword-only functions, the only code that touches the Session."""

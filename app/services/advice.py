@@ -1,0 +1,84 @@
+"""Advice topics: list in display order, read one, and write (seed and admin)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.models import Advice
+from app.models.content import AdviceIn, AdvicePage, AdvicePublic
+from app.services import catalogue, exercises
+from app.services.paging import Ordering, int_key, text_key
+
+BY_ORDER = Ordering("advice:order", [int_key(Advice.position), text_key(Advice.slug)])
+
+
+def href(slug: str) -> str:
+    return f"/advice/{slug}"
+
+
+def to_public(session: Session, rows: Sequence[Advice]) -> list[AdvicePublic]:
+    linked = exercises.live_by_slug(session, (s for row in rows for s in row.related_exercises))
+    return [
+        AdvicePublic(
+            id=row.id,
+            slug=row.slug,
+            href=href(row.slug),
+            title=row.title,
+            summary=row.summary,
+            body=row.body,
+            order=row.position,
+            sources=catalogue.sources_of(row.sources),
+            # An exercise deleted since the topic was written simply drops out of the links.
+            related_exercises=[
+                exercises.to_link(linked[s]) for s in row.related_exercises if s in linked
+            ],
+            licence=row.licence,
+            attribution=row.attribution,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def list_advice(
+    *,
+    session: Session,
+    updated_since: datetime | None,
+    limit: int,
+    cursor: str | None,
+    secret: str,
+) -> AdvicePage:
+    page = catalogue.list_items(
+        session,
+        Advice,
+        select(Advice),
+        browse=BY_ORDER,
+        updated_since=updated_since,
+        limit=limit,
+        cursor=cursor,
+        secret=secret,
+        to_public=lambda rows: to_public(session, rows),
+    )
+    return AdvicePage(items=page.items, next_cursor=page.next_cursor)
+
+
+def get_advice(*, session: Session, slug: str) -> AdvicePublic:
+    return to_public(session, [catalogue.get_live(session, Advice, slug)])[0]
+
+
+def save(
+    session: Session,
+    data: AdviceIn,
+    *,
+    row: Advice | None = None,
+    item_id: uuid.UUID | None = None,
+    now: datetime,
+) -> Advice:
+    """Create (no `row`) or overwrite an advice topic; the caller commits."""
+    values = catalogue.column_values(data, AdviceIn, rename={"order": "position"})
+    return catalogue.save(session, Advice, values, row=row, item_id=item_id, now=now)

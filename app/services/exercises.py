@@ -1,0 +1,166 @@
+"""Exercises: list with filters and cursors, read one, and write (seed and admin)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, or_
+from sqlmodel import Session, col, select
+
+from app.models import Exercise, ExerciseFacet
+from app.models.content import Dosage, ExerciseIn, ExerciseLink, ExercisePage, ExercisePublic
+from app.services import catalogue
+from app.services.paging import Ordering, text_key
+from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
+
+BY_SLUG = Ordering("exercise:slug", [text_key(Exercise.slug)])
+
+# List-valued fields are filtered through the facet table; single values use their columns.
+FACET_TARGET = "target"
+FACET_PHASE = "phase"
+FACET_EQUIPMENT = "equipment"
+
+
+@dataclass(frozen=True)
+class ExerciseFilters:
+    category: Category | None = None
+    targets: Sequence[TargetArea] = field(default_factory=tuple)
+    phase: Phase | None = None
+    equipment: Sequence[Equipment] = field(default_factory=tuple)
+    difficulty: Difficulty | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+
+
+def href(slug: str) -> str:
+    return f"/exercises/{slug}"
+
+
+def to_public(row: Exercise) -> ExercisePublic:
+    return ExercisePublic(
+        id=row.id,
+        slug=row.slug,
+        href=href(row.slug),
+        name=row.name,
+        summary=row.summary,
+        description=row.description,
+        category=Category(row.category),
+        target_areas=[TargetArea(v) for v in row.target_areas],
+        phases=[Phase(v) for v in row.phases],
+        equipment=[Equipment(v) for v in row.equipment],
+        difficulty=Difficulty(row.difficulty),
+        dosage=Dosage.model_validate(row.dosage),
+        steps=list(row.steps),
+        cautions=list(row.cautions),
+        contraindications=list(row.contraindications),
+        sources=catalogue.sources_of(row.sources),
+        licence=row.licence,
+        attribution=row.attribution,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def to_link(row: Exercise) -> ExerciseLink:
+    return ExerciseLink(slug=row.slug, name=row.name, href=href(row.slug))
+
+
+def _has_facet(facet: str, values: Sequence[str]) -> ColumnElement[bool]:
+    return col(Exercise.id).in_(
+        select(ExerciseFacet.exercise_id).where(
+            ExerciseFacet.facet == facet, col(ExerciseFacet.value).in_(list(values))
+        )
+    )
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_exercises(
+    *,
+    session: Session,
+    filters: ExerciseFilters,
+    limit: int,
+    cursor: str | None,
+    secret: str,
+) -> ExercisePage:
+    statement = select(Exercise)
+    if filters.category is not None:
+        statement = statement.where(Exercise.category == filters.category.value)
+    if filters.difficulty is not None:
+        statement = statement.where(Exercise.difficulty == filters.difficulty.value)
+    if filters.targets:
+        statement = statement.where(_has_facet(FACET_TARGET, [t.value for t in filters.targets]))
+    if filters.phase is not None:
+        statement = statement.where(_has_facet(FACET_PHASE, [filters.phase.value]))
+    if filters.equipment:
+        statement = statement.where(
+            _has_facet(FACET_EQUIPMENT, [e.value for e in filters.equipment])
+        )
+    if filters.q:
+        pattern = f"%{escape_like(filters.q)}%"
+        statement = statement.where(
+            or_(
+                col(Exercise.name).ilike(pattern, escape="\\"),
+                col(Exercise.summary).ilike(pattern, escape="\\"),
+                col(Exercise.description).ilike(pattern, escape="\\"),
+            )
+        )
+    page = catalogue.list_items(
+        session,
+        Exercise,
+        statement,
+        browse=BY_SLUG,
+        updated_since=filters.updated_since,
+        limit=limit,
+        cursor=cursor,
+        secret=secret,
+        to_public=lambda rows: [to_public(row) for row in rows],
+    )
+    return ExercisePage(items=page.items, next_cursor=page.next_cursor)
+
+
+def get_exercise(*, session: Session, slug: str) -> ExercisePublic:
+    return to_public(catalogue.get_live(session, Exercise, slug))
+
+
+def live_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Exercise]:
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Exercise).where(col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None))
+    )
+    return {row.slug: row for row in rows}
+
+
+# --- Writes (the seed step and the admin API share these) ------------------------------------
+
+
+def save(
+    session: Session,
+    data: ExerciseIn,
+    *,
+    row: Exercise | None = None,
+    item_id: uuid.UUID | None = None,
+    now: datetime,
+) -> Exercise:
+    """Create (no `row`) or overwrite an exercise and re-index its facets; caller commits."""
+    values = catalogue.column_values(data, ExerciseIn)
+    row = catalogue.save(session, Exercise, values, row=row, item_id=item_id, now=now)
+    _index_facets(session, row)
+    return row
+
+
+def _index_facets(session: Session, row: Exercise) -> None:
+    session.execute(delete(ExerciseFacet).where(col(ExerciseFacet.exercise_id) == row.id))
+    facets = [(FACET_TARGET, v) for v in row.target_areas]
+    facets += [(FACET_PHASE, v) for v in row.phases]
+    facets += [(FACET_EQUIPMENT, v) for v in row.equipment]
+    session.add_all(
+        ExerciseFacet(exercise_id=row.id, facet=facet, value=value) for facet, value in facets
+    )

@@ -1,0 +1,245 @@
+"""`backpain seed`: load the content files into the catalogue. Idempotent.
+
+Items are matched by the uuid in the file, so a re-seed after a content change updates each
+item in place and keeps its id and slug history. An item is written only when its file entry
+changed (a hash of the entry is kept as `seed_hash`), so running the seed twice changes
+nothing, and edits made through the admin API survive re-seeds of unchanged files. Items that
+disappear from the files are retired: soft-deleted, leaving the tombstone syncing clients see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from app.content.loader import (
+    CONTENT_DIR,
+    ContentFileError,
+    read_table_array,
+    validate_items,
+)
+from app.db import utcnow
+from app.models import Advice, Exercise, Programme
+from app.models.content import AdviceSeed, ExerciseSeed, ProgrammeSeed
+from app.services import advice, exercises, programmes
+
+log = logging.getLogger(__name__)
+
+Row = TypeVar("Row", Exercise, Advice, Programme)
+SeedItem = TypeVar("SeedItem", ExerciseSeed, AdviceSeed, ProgrammeSeed)
+
+
+class SeedError(Exception):
+    """The content files cannot be loaded as they are; nothing was written."""
+
+
+@dataclass
+class KindReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    kept_deleted: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.retired
+
+
+@dataclass
+class SeedReport:
+    exercises: KindReport
+    advice: KindReport
+    programmes: KindReport
+
+    @property
+    def changed(self) -> int:
+        return self.exercises.changed + self.advice.changed + self.programmes.changed
+
+    def summary(self) -> str:
+        parts = []
+        for name in ("exercises", "advice", "programmes"):
+            r: KindReport = getattr(self, name)
+            parts.append(
+                f"{name}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
+                f"{r.retired} retired"
+            )
+        notes = [note for r in (self.exercises, self.advice, self.programmes) for note in r.notes]
+        return "seed: " + "; ".join(parts) + "".join(f"\n  note: {n}" for n in notes)
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    exercises: list[ExerciseSeed]
+    advice: list[AdviceSeed]
+    programmes: list[ProgrammeSeed]
+
+
+def load_content_files(directory: Path = CONTENT_DIR) -> ContentFiles:
+    """Read and validate the three content files, including references between them."""
+    try:
+        files = ContentFiles(
+            exercises=validate_items(
+                ExerciseSeed,
+                read_table_array("exercises.toml", "exercise", directory=directory),
+                "exercises.toml",
+            ),
+            advice=validate_items(
+                AdviceSeed,
+                read_table_array("advice.toml", "advice", directory=directory),
+                "advice.toml",
+            ),
+            programmes=validate_items(
+                ProgrammeSeed,
+                read_table_array("programmes.toml", "programme", directory=directory),
+                "programmes.toml",
+            ),
+        )
+    except ContentFileError as error:
+        raise SeedError(str(error)) from None
+    for name, items in (
+        ("exercises.toml", files.exercises),
+        ("advice.toml", files.advice),
+        ("programmes.toml", files.programmes),
+    ):
+        for attribute in ("slug", "uuid"):
+            values = [getattr(item, attribute) for item in items]
+            if len(set(values)) != len(values):
+                raise SeedError(f"{name}: a {attribute} is used twice")
+    slugs = {item.slug for item in files.exercises}
+    for topic in files.advice:
+        for slug in topic.related_exercises:
+            if slug not in slugs:
+                raise SeedError(f"advice.toml: {topic.slug}: unknown exercise {slug!r}")
+    for programme in files.programmes:
+        for item in programme.items:
+            if item.exercise not in slugs:
+                raise SeedError(
+                    f"programmes.toml: {programme.slug}: unknown exercise {item.exercise!r}"
+                )
+    return files
+
+
+def entry_hash(item: BaseModel) -> str:
+    canonical = json.dumps(item.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _upsert(
+    session: Session,
+    model: type[Row],
+    items: Sequence[SeedItem],
+    save: Callable[..., Row],  # a service's save(session, data, *, row, item_id, now)
+    now: datetime,
+) -> KindReport:
+    report = KindReport()
+    existing = {row.id: row for row in session.exec(select(model))}
+    by_slug = {row.slug: row for row in existing.values()}
+    for item in items:
+        digest = entry_hash(item)
+        row = existing.get(item.uuid)
+        if row is None:
+            clash = by_slug.get(item.slug)
+            if clash is not None:
+                raise SeedError(
+                    f"{model.__tablename__} {item.slug!r}: the slug belongs to another item "
+                    f"({clash.id}); give the file entry that item's uuid or a new slug"
+                )
+            report.created += 1
+        elif row.deleted_at is not None:
+            # Deleted by an editor: the seed does not bring it back.
+            report.kept_deleted += 1
+            continue
+        elif row.seed_hash == digest:
+            report.unchanged += 1
+            continue
+        else:
+            report.updated += 1
+        row = save(session, item, row=row, item_id=item.uuid, now=now)
+        row.seed_hash = digest
+        session.add(row)
+    session.flush()
+    return report
+
+
+def _retire(
+    session: Session,
+    model: type[Row],
+    keep: set[object],
+    report: KindReport,
+    now: datetime,
+    *,
+    may_retire: Callable[[Row], str | None] = lambda _: None,
+) -> None:
+    seeded = session.exec(
+        select(model).where(col(model.seed_hash).is_not(None), col(model.deleted_at).is_(None))
+    )
+    for row in seeded:
+        if row.id in keep:
+            continue
+        reason = may_retire(row)
+        if reason is not None:
+            report.notes.append(f"{model.__tablename__} {row.slug!r} kept: {reason}")
+            continue
+        row.deleted_at = now
+        row.updated_at = now
+        session.add(row)
+        report.retired += 1
+    session.flush()
+
+
+def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedReport:
+    """Bring the catalogue in line with the content files, in one transaction."""
+    files = load_content_files(directory)
+    now = utcnow()
+
+    def still_used(row: Exercise) -> str | None:
+        users = programmes.using_exercise(session, row.id)
+        return f"used by {', '.join(p.slug for p in users)}" if users else None
+
+    report = SeedReport(
+        exercises=_upsert(
+            session,
+            Exercise,
+            files.exercises,
+            exercises.save,
+            now,
+        ),
+        advice=_upsert(
+            session,
+            Advice,
+            files.advice,
+            advice.save,
+            now,
+        ),
+        programmes=_upsert(
+            session,
+            Programme,
+            files.programmes,
+            programmes.save,
+            now,
+        ),
+    )
+    _retire(session, Advice, {i.uuid for i in files.advice}, report.advice, now)
+    _retire(session, Programme, {i.uuid for i in files.programmes}, report.programmes, now)
+    _retire(
+        session,
+        Exercise,
+        {i.uuid for i in files.exercises},
+        report.exercises,
+        now,
+        may_retire=still_used,
+    )
+    session.commit()
+    log.info("seed finished", extra={"changed": report.changed})
+    return report

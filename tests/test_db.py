@@ -1,0 +1,74 @@
+"""Storage: UTC-aware datetimes, foreign keys and SQLite's pragmas, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlmodel import Session, select
+
+from app.config import load_settings
+from app.db import create_db_engine
+from app.models import Exercise, Programme, ProgrammeItem
+
+
+def test_datetimes_come_back_aware_and_in_utc(session: Session) -> None:
+    row = session.exec(select(Exercise).limit(1)).one()
+    paris = timezone(timedelta(hours=1))
+    written = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=paris)
+    row.updated_at = written
+    session.add(row)
+    session.commit()
+    session.expire_all()
+    read = session.exec(select(Exercise).where(Exercise.id == row.id)).one().updated_at
+    assert read.tzinfo is not None
+    assert read.utcoffset() == timedelta(0)
+    assert read == written  # the same instant
+    assert read == datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+
+def test_datetime_comparisons_in_sql_use_utc(session: Session) -> None:
+    row = session.exec(select(Exercise).limit(1)).one()
+    row.updated_at = datetime(2030, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+    session.add(row)
+    session.commit()
+    later = datetime(2029, 12, 31, 22, 29, tzinfo=UTC)
+    found = session.exec(select(Exercise).where(Exercise.updated_at > later)).all()
+    assert [r.id for r in found] == [row.id]
+
+
+def test_naive_datetimes_are_refused(session: Session) -> None:
+    row = session.exec(select(Exercise).limit(1)).one()
+    row.updated_at = datetime(2026, 1, 1, 12, 0)
+    session.add(row)
+    with pytest.raises(StatementError, match="naive datetime"):
+        session.flush()
+
+
+def test_foreign_keys_are_enforced(session: Session) -> None:
+    programme = session.exec(select(Programme).limit(1)).one()
+    session.add(ProgrammeItem(programme_id=programme.id, position=99, exercise_id=uuid.uuid4()))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_sqlite_runs_with_foreign_keys_on_and_wal(connection: Connection, is_sqlite: bool) -> None:
+    if not is_sqlite:
+        pytest.skip("SQLite pragmas")
+    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:
+    target = tmp_path / "nested" / "deeper" / "app.db"
+    engine = create_db_engine(load_settings(database_url=f"sqlite:///{target}"))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+    assert target.exists()
