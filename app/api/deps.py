@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import Settings
-from app.models.common import SLUG_MAX, SLUG_PATTERN
 from app.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -70,10 +69,8 @@ UpdatedSinceQuery = Annotated[
     ),
     AfterValidator(_aware),
 ]
-SlugPath = Annotated[
-    str,
-    Path(min_length=1, max_length=SLUG_MAX, pattern=SLUG_PATTERN, examples=["bird-dog"]),
-]
+# Any string is looked up: a slug that cannot exist is simply not found (404), not a 422.
+SlugPath = Annotated[str, Path(examples=["bird-dog"])]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
 
 CONTENT_CACHE_CONTROL = "public, max-age=60, must-revalidate"

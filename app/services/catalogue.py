@@ -123,3 +123,12 @@ def save(
     session.add(row)
     session.flush()
     return row
+
+
+def soft_delete(session: Session, row: Item, *, now: datetime) -> Item:
+    """Delete an item, leaving its tombstone for syncing clients; the caller commits."""
+    row.deleted_at = now
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return row

@@ -69,10 +69,16 @@ def to_link(row: Exercise) -> ExerciseLink:
 
 
 def _has_facet(facet: str, values: Sequence[str]) -> ColumnElement[bool]:
-    return col(Exercise.id).in_(
-        select(ExerciseFacet.exercise_id).where(
-            ExerciseFacet.facet == facet, col(ExerciseFacet.value).in_(list(values))
+    # A correlated EXISTS probes the facet table's primary key once per candidate row while
+    # the walk follows the slug index: fast at any depth, on SQLite and PostgreSQL alike.
+    return (
+        select(ExerciseFacet.exercise_id)
+        .where(
+            ExerciseFacet.exercise_id == Exercise.id,
+            ExerciseFacet.facet == facet,
+            col(ExerciseFacet.value).in_(list(values)),
         )
+        .exists()
     )
 
 

@@ -143,11 +143,18 @@ def save(
 
 def using_exercise(session: Session, exercise_id: uuid.UUID) -> list[Programme]:
     """Live programmes that list the exercise."""
+    uses = (
+        select(ProgrammeItem.programme_id)
+        .where(
+            ProgrammeItem.programme_id == Programme.id,
+            ProgrammeItem.exercise_id == exercise_id,
+        )
+        .exists()
+    )
     return list(
         session.exec(
             select(Programme)
-            .join(ProgrammeItem, col(ProgrammeItem.programme_id) == col(Programme.id))
-            .where(ProgrammeItem.exercise_id == exercise_id, col(Programme.deleted_at).is_(None))
-            .distinct()
+            .where(uses, col(Programme.deleted_at).is_(None))
+            .order_by(col(Programme.slug))
         )
     )

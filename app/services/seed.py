@@ -30,7 +30,7 @@ from app.content.loader import (
 from app.db import utcnow
 from app.models import Advice, Exercise, Programme
 from app.models.content import AdviceSeed, ExerciseSeed, ProgrammeSeed
-from app.services import advice, exercises, programmes
+from app.services import advice, catalogue, exercises, programmes
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +191,8 @@ def _retire(
         if reason is not None:
             report.notes.append(f"{model.__tablename__} {row.slug!r} kept: {reason}")
             continue
-        row.deleted_at = now
-        row.updated_at = now
-        session.add(row)
+        catalogue.soft_delete(session, row, now=now)
         report.retired += 1
-    session.flush()
 
 
 def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedReport:
