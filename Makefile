@@ -32,6 +32,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: install
 	$(BIN)/backpain migrate
 	$(BIN)/backpain seed
+	$(BIN)/backpain dev-client
 	exec $(BIN)/backpain serve
 
 test: install

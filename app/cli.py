@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from pydantic import ValidationError
+from sqlmodel import Session
 
 from app.config import ConfigError, Settings, get_settings
-from app.db import create_db_engine, current_revision, head_revision
+from app.db import create_db_engine, current_revision, head_revision, session_scope
+from app.errors import ProblemError
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -20,45 +25,171 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from app.db import upgrade
+@contextmanager
+def session_for(settings: Settings) -> Iterator[Session]:
+    """A session on a fresh engine, disposed afterwards (one command, one connection)."""
+    engine = create_db_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _migrate_to(settings: Settings, revision: str, *, down: bool) -> str | None:
+    from app.db import downgrade, upgrade
 
     engine = create_db_engine(settings)
     try:
-        upgrade(engine, args.revision)
+        (downgrade if down else upgrade)(engine, revision)
         with engine.connect() as connection:
-            revision = current_revision(connection)
+            return current_revision(connection)
     finally:
         engine.dispose()
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    revision = _migrate_to(settings, args.revision, down=False)
     _out(f"database at revision {revision} (head {head_revision()})")
     return 0
 
 
 def cmd_downgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from app.db import downgrade
-
-    engine = create_db_engine(settings)
-    try:
-        downgrade(engine, args.revision)
-        with engine.connect() as connection:
-            revision = current_revision(connection)
-    finally:
-        engine.dispose()
+    revision = _migrate_to(settings, args.revision, down=True)
     _out(f"database at revision {revision or 'base'}")
     return 0
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
-    from app.db import session_scope
-    from app.services.seed import seed_content
+    from app.services.seed import SeedError, seed_content
 
-    engine = create_db_engine(settings)
-    try:
-        with session_scope(engine) as session:
+    with session_for(settings) as session:
+        try:
             report = seed_content(session=session)
-    finally:
-        engine.dispose()
+        except SeedError as error:
+            _err(f"backpain: seed: {error}")
+            return 1
     _out(report.summary())
+    return 0
+
+
+def cmd_clients_create(args: argparse.Namespace, settings: Settings) -> int:
+    from app.models.clients import ClientCreate
+    from app.services import audit, clients
+
+    try:
+        request = ClientCreate(name=args.name, scopes=args.scope)
+    except ValidationError as error:
+        _err(f"backpain: {error.errors(include_url=False)[0]['msg']}")
+        return 2
+    with session_for(settings) as session:
+        try:
+            client, key = clients.create_client(
+                session=session,
+                name=request.name,
+                scopes=request.scopes,
+                secret=settings.secret_value,
+            )
+        except ProblemError as problem:
+            _err(f"backpain: {problem.detail}")
+            return 1
+        audit.record(
+            session,
+            actor=None,
+            action="create",
+            resource="client",
+            item_id=client.id,
+            item=client.name,
+            after=clients.to_public(client).model_dump(mode="json"),
+        )
+        session.commit()
+    _out(key)  # only the key on stdout, so that `KEY=$(backpain clients create ...)` works
+    return 0
+
+
+def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
+    from app.services import clients
+
+    with session_for(settings) as session:
+        rows = clients.list_clients(session=session)
+        lines = [
+            f"{c.name:<32} {','.join(c.scopes):<36} {c.key_prefix}...  "
+            f"created {c.created_at:%Y-%m-%d}"
+            + (f"  REVOKED {c.revoked_at:%Y-%m-%d}" if c.revoked_at else "")
+            for c in rows
+        ]
+    _out("\n".join(lines) if lines else "no clients")
+    return 0
+
+
+def cmd_clients_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from app.services import audit, clients
+
+    with session_for(settings) as session:
+        try:
+            before = clients.to_public(clients.get_client(session=session, name=args.name))
+        except ProblemError as problem:
+            _err(f"backpain: {problem.detail}")
+            return 1
+        client = clients.revoke_client(session=session, name=args.name)
+        audit.record(
+            session,
+            actor=None,
+            action="revoke",
+            resource="client",
+            item_id=client.id,
+            item=client.name,
+            before=before.model_dump(mode="json"),
+            after=clients.to_public(client).model_dump(mode="json"),
+        )
+        session.commit()
+    _out(f"revoked {args.name}")
+    return 0
+
+
+def cmd_dev_client(args: argparse.Namespace, settings: Settings) -> int:
+    """For `make run`: on an empty development database, a client whose key is printed once."""
+    from app.config import Environment
+    from app.models.clients import Scope
+    from app.services import audit, clients
+
+    if settings.environment is not Environment.development:
+        _err("backpain: dev-client does nothing outside ENVIRONMENT=development")
+        return 0
+    with session_for(settings) as session:
+        if clients.any_clients(session=session):
+            _out(
+                "API clients exist already; the development key was printed when it was made. "
+                "New key: .venv/bin/backpain clients create --name NAME --scope assess"
+            )
+            return 0
+        client, key = clients.create_client(
+            session=session,
+            name=clients.DEVELOPMENT_CLIENT,
+            scopes=list(Scope),
+            secret=settings.secret_value,
+        )
+        audit.record(
+            session,
+            actor=None,
+            action="create",
+            resource="client",
+            item_id=client.id,
+            item=client.name,
+            after=clients.to_public(client).model_dump(mode="json"),
+        )
+        session.commit()
+    _out(f"\nDevelopment API key (shown once; all scopes):\n\n    export BACKPAIN_KEY={key}\n")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from app.services import assessments
+
+    days = args.older_than if args.older_than is not None else settings.retention_days
+    with session_for(settings) as session:
+        deleted = assessments.purge(session=session, older_than_days=days)
+    _out(f"purged {deleted} assessments older than {days} days")
     return 0
 
 
@@ -88,6 +219,14 @@ def uvicorn_log_config(level: str) -> dict[str, object]:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+
+    from app.rules.ruleset import RulesetError, load_ruleset
+
+    try:
+        load_ruleset()  # refuse to start workers on a broken ruleset
+    except RulesetError as error:
+        _err(f"backpain: {error}")
+        return 2
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -132,6 +271,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load the content catalogue (idempotent)")
     seed.set_defaults(handler=cmd_seed)
+
+    clients = sub.add_parser("clients", help="API clients and their keys")
+    clients_sub = clients.add_subparsers(dest="clients_command", required=True, metavar="ACTION")
+    create = clients_sub.add_parser("create", help="create a client; prints only its new key")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        choices=["assess", "content:write", "clients:admin"],
+        help="repeat for several scopes",
+    )
+    create.set_defaults(handler=cmd_clients_create)
+    listing = clients_sub.add_parser("list", help="list clients (never their keys)")
+    listing.set_defaults(handler=cmd_clients_list)
+    revoke = clients_sub.add_parser("revoke", help="revoke a client's key")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=cmd_clients_revoke)
+
+    dev = sub.add_parser(
+        "dev-client", help="development only: make a first client and print its key once"
+    )
+    dev.set_defaults(handler=cmd_dev_client)
+
+    purge = sub.add_parser("purge", help="delete assessments older than the retention period")
+    purge.add_argument(
+        "--older-than", type=int, metavar="DAYS", help="default: RETENTION_DAYS (365)"
+    )
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 

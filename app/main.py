@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app import __version__
-from app.api import advice, exercises, health, programmes
+from app.api import advice, assess, assessments, audit, clients, exercises, health, programmes
+from app.api.assess import BATCH_MAX_BODY_BYTES
 from app.config import ConfigError, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers
@@ -20,6 +21,7 @@ from app.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.rules.ruleset import RulesetError, load_ruleset
 
 
 def operation_id(route: APIRoute) -> str:
@@ -29,6 +31,7 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    ruleset = load_ruleset()
     engine = create_db_engine(settings)
 
     @asynccontextmanager
@@ -44,16 +47,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.ruleset = ruleset
     install_error_handlers(app)
     # Outermost last: request id and access log, security headers, body limits, ETags.
     app.add_middleware(ConditionalGetMiddleware)
-    app.add_middleware(RequestBodyMiddleware)
+    app.add_middleware(RequestBodyMiddleware, limits={"/assess/batch": BATCH_MAX_BODY_BYTES})
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(health.router)
-    app.include_router(exercises.router)
-    app.include_router(advice.router)
-    app.include_router(programmes.router)
+    for router in (
+        assess.router,
+        assessments.router,
+        exercises.router,
+        programmes.router,
+        advice.router,
+        clients.router,
+        audit.router,
+        health.router,
+    ):
+        app.include_router(router)
     return app
 
 
@@ -63,7 +74,7 @@ def __getattr__(name: str) -> Any:
     if name == "app":
         try:
             application = create_app()
-        except ConfigError as error:
+        except (ConfigError, RulesetError) as error:
             raise SystemExit(f"backpain: {error}") from None
         globals()["app"] = application
         return application

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import Settings
+from app.errors import FORBIDDEN, UNAUTHORIZED, ProblemError
+from app.models.clients import ApiClient, Scope
+from app.rules.ruleset import Ruleset
+from app.services import clients
 from app.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -90,3 +95,81 @@ def cache_private(response: Response) -> None:
 
 PublicCache = Depends(cache_public)
 PrivateCache = Depends(cache_private)
+
+
+# --- The ruleset ---------------------------------------------------------------------------
+
+
+def get_ruleset(request: Request) -> Ruleset:
+    ruleset: Ruleset = request.app.state.ruleset
+    return ruleset
+
+
+RulesetDep = Annotated[Ruleset, Depends(get_ruleset)]
+
+
+# --- Authentication ------------------------------------------------------------------------
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearerAuth",
+    description="`Authorization: Bearer bp_...` with an API key.",
+)
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="apiKeyAuth",
+    description="`X-API-Key: bp_...`, the same key in a header of its own.",
+)
+_CHALLENGE = 'Bearer realm="backpain-api"'
+
+
+def current_client(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    header_key: Annotated[str | None, Security(api_key_scheme)],
+) -> ApiClient | None:
+    """The client whose key came with the request; None when no key came. A key that is not
+    valid (unknown, revoked, malformed) is a 401, never silently anonymous."""
+    key = header_key or (bearer.credentials if bearer is not None else None)
+    if not key:
+        return None
+    client = clients.authenticate(session=session, key=key, secret=settings.secret_value)
+    if client is None:
+        raise ProblemError(
+            UNAUTHORIZED,
+            "The API key is not valid (unknown or revoked).",
+            headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+        )
+    request.state.client_name = client.name
+    return client
+
+
+OptionalClient = Annotated[ApiClient | None, Depends(current_client)]
+
+
+def require_scope(*allowed: Scope) -> Callable[[ApiClient | None], ApiClient]:
+    """A dependency: the caller's client, which must hold one of `allowed`."""
+    names = " or ".join(f"`{scope.value}`" for scope in allowed)
+
+    def dependency(client: OptionalClient) -> ApiClient:
+        if client is None:
+            raise ProblemError(
+                UNAUTHORIZED,
+                "This endpoint needs an API key: `Authorization: Bearer <key>` or "
+                "`X-API-Key: <key>`.",
+                headers={"WWW-Authenticate": _CHALLENGE},
+            )
+        if not client.scope_set.intersection(allowed):
+            raise ProblemError(FORBIDDEN, f"The API key lacks the {names} scope.")
+        return client
+
+    return dependency
+
+
+AssessClient = Annotated[ApiClient, Depends(require_scope(Scope.assess))]
+ContentEditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write))]
+ClientsAdmin = Annotated[ApiClient, Depends(require_scope(Scope.clients_admin))]
+Auditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write, Scope.clients_admin))]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
+    ContentEditor,
     CursorQuery,
     LimitQuery,
+    PrivateCache,
     PublicCache,
     SecretDep,
     SessionDep,
@@ -17,14 +19,19 @@ from app.api.deps import (
     UpdatedSinceQuery,
 )
 from app.errors import problem_responses
-from app.models.content import ExercisePage, ExercisePublic
-from app.services import exercises
+from app.models.content import ExerciseIn, ExercisePage, ExercisePatch, ExercisePublic
+from app.services import content_admin, exercises
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
 
-router = APIRouter(prefix="/exercises", tags=["exercises"], dependencies=[PublicCache])
+router = APIRouter(prefix="/exercises", tags=["exercises"])
 
 
-@router.get("", operation_id="list_exercises", responses=problem_responses(400, 422, 429))
+@router.get(
+    "",
+    dependencies=[PublicCache],
+    operation_id="list_exercises",
+    responses=problem_responses(400, 422, 429),
+)
 def list_exercises(
     session: SessionDep,
     secret: SecretDep,
@@ -73,7 +80,73 @@ def list_exercises(
     )
 
 
-@router.get("/{slug}", operation_id="get_exercise", responses=problem_responses(404, 422, 429))
+@router.get(
+    "/{slug}",
+    dependencies=[PublicCache],
+    operation_id="get_exercise",
+    responses=problem_responses(404, 422, 429),
+)
 def get_exercise(slug: SlugPath, session: SessionDep) -> ExercisePublic:
     """Get one exercise: dosage, ordered steps, cautions and sources."""
     return exercises.get_exercise(session=session, slug=slug)
+
+
+WRITE_ERRORS = problem_responses(401, 403, 409, 413, 415, 422, 429, 503)
+
+
+@router.post(
+    "",
+    operation_id="create_exercise",
+    status_code=201,
+    dependencies=[PrivateCache],
+    responses=WRITE_ERRORS,
+)
+def create_exercise(
+    body: ExerciseIn, editor: ContentEditor, session: SessionDep, response: Response
+) -> ExercisePublic:
+    """Create an exercise (scope `content:write`); audited."""
+    created = content_admin.create(session, content_admin.EXERCISES, body, actor=editor)
+    response.headers["Location"] = created.href
+    return created
+
+
+@router.put(
+    "/{slug}",
+    operation_id="replace_exercise",
+    dependencies=[PrivateCache],
+    responses={**WRITE_ERRORS, **problem_responses(404)},
+)
+def replace_exercise(
+    slug: SlugPath, body: ExerciseIn, editor: ContentEditor, session: SessionDep
+) -> ExercisePublic:
+    """Replace an exercise with the body (scope `content:write`); audited."""
+    return content_admin.replace(session, content_admin.EXERCISES, slug, body, actor=editor)
+
+
+@router.patch(
+    "/{slug}",
+    operation_id="update_exercise",
+    dependencies=[PrivateCache],
+    responses={**WRITE_ERRORS, **problem_responses(404)},
+)
+def update_exercise(
+    slug: SlugPath,
+    body: ExercisePatch,  # type: ignore[valid-type]
+    editor: ContentEditor,
+    session: SessionDep,
+) -> ExercisePublic:
+    """Change some fields of an exercise (scope `content:write`); audited."""
+    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    return content_admin.patch(session, content_admin.EXERCISES, slug, changes, actor=editor)
+
+
+@router.delete(
+    "/{slug}",
+    operation_id="delete_exercise",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 422, 429, 503),
+)
+def delete_exercise(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
+    """Delete an exercise (scope `content:write`); it stays listed as a tombstone for sync."""
+    content_admin.delete(session, content_admin.EXERCISES, slug, actor=editor)
+    return Response(status_code=204)

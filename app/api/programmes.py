@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
+    ContentEditor,
     CursorQuery,
     LimitQuery,
+    PrivateCache,
     PublicCache,
     SecretDep,
     SessionDep,
@@ -17,14 +19,19 @@ from app.api.deps import (
     UpdatedSinceQuery,
 )
 from app.errors import problem_responses
-from app.models.content import ProgrammePage, ProgrammePublic
-from app.services import programmes
+from app.models.content import ProgrammeIn, ProgrammePage, ProgrammePatch, ProgrammePublic
+from app.services import content_admin, programmes
 from app.vocabulary import Phase
 
-router = APIRouter(prefix="/programmes", tags=["programmes"], dependencies=[PublicCache])
+router = APIRouter(prefix="/programmes", tags=["programmes"])
 
 
-@router.get("", operation_id="list_programmes", responses=problem_responses(400, 422, 429))
+@router.get(
+    "",
+    dependencies=[PublicCache],
+    operation_id="list_programmes",
+    responses=problem_responses(400, 422, 429),
+)
 def list_programmes(
     session: SessionDep,
     secret: SecretDep,
@@ -44,7 +51,73 @@ def list_programmes(
     )
 
 
-@router.get("/{slug}", operation_id="get_programme", responses=problem_responses(404, 422, 429))
+@router.get(
+    "/{slug}",
+    dependencies=[PublicCache],
+    operation_id="get_programme",
+    responses=problem_responses(404, 422, 429),
+)
 def get_programme(slug: SlugPath, session: SessionDep) -> ProgrammePublic:
     """Get one programme: who it is for, when to stop, and its exercises in order."""
     return programmes.get_programme(session=session, slug=slug)
+
+
+WRITE_ERRORS = problem_responses(401, 403, 409, 413, 415, 422, 429, 503)
+
+
+@router.post(
+    "",
+    operation_id="create_programme",
+    status_code=201,
+    dependencies=[PrivateCache],
+    responses=WRITE_ERRORS,
+)
+def create_programme(
+    body: ProgrammeIn, editor: ContentEditor, session: SessionDep, response: Response
+) -> ProgrammePublic:
+    """Create a programme (scope `content:write`); audited."""
+    created = content_admin.create(session, content_admin.PROGRAMMES, body, actor=editor)
+    response.headers["Location"] = created.href
+    return created
+
+
+@router.put(
+    "/{slug}",
+    operation_id="replace_programme",
+    dependencies=[PrivateCache],
+    responses={**WRITE_ERRORS, **problem_responses(404)},
+)
+def replace_programme(
+    slug: SlugPath, body: ProgrammeIn, editor: ContentEditor, session: SessionDep
+) -> ProgrammePublic:
+    """Replace a programme with the body (scope `content:write`); audited."""
+    return content_admin.replace(session, content_admin.PROGRAMMES, slug, body, actor=editor)
+
+
+@router.patch(
+    "/{slug}",
+    operation_id="update_programme",
+    dependencies=[PrivateCache],
+    responses={**WRITE_ERRORS, **problem_responses(404)},
+)
+def update_programme(
+    slug: SlugPath,
+    body: ProgrammePatch,  # type: ignore[valid-type]
+    editor: ContentEditor,
+    session: SessionDep,
+) -> ProgrammePublic:
+    """Change some fields of a programme (scope `content:write`); audited."""
+    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    return content_admin.patch(session, content_admin.PROGRAMMES, slug, changes, actor=editor)
+
+
+@router.delete(
+    "/{slug}",
+    operation_id="delete_programme",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
+)
+def delete_programme(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
+    """Delete a programme (scope `content:write`); it stays listed as a tombstone for sync."""
+    content_admin.delete(session, content_admin.PROGRAMMES, slug, actor=editor)
+    return Response(status_code=204)

@@ -1,5 +1,17 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from app.models.assessments import AssessmentRecord
+from app.models.audit import AuditEntry
+from app.models.clients import ApiClient
 from app.models.content import Advice, Exercise, ExerciseFacet, Programme, ProgrammeItem
 
-__all__ = ["Advice", "Exercise", "ExerciseFacet", "Programme", "ProgrammeItem"]
+__all__ = [
+    "Advice",
+    "ApiClient",
+    "AssessmentRecord",
+    "AuditEntry",
+    "Exercise",
+    "ExerciseFacet",
+    "Programme",
+    "ProgrammeItem",
+]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 
 def _single_line(value: str) -> str:
@@ -100,3 +100,18 @@ class Tombstone(BaseModel):
     deleted: Literal[True] = True
     updated_at: datetime
     deleted_at: datetime
+
+
+def partial_model(model: type[BaseModel], name: str, doc: str) -> type[BaseModel]:
+    """`model` with every field optional: the body of PATCH. Unknown fields are still refused;
+    the merged item is validated against `model` itself."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        annotation: Any = info.annotation
+        if info.metadata:  # keep the field's constraints (lengths, ranges, validators)
+            annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
+        fields[field_name] = (
+            annotation | None,
+            Field(default=None, description=info.description),
+        )
+    return create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields)

@@ -35,7 +35,9 @@ from app.models.common import (
     Summary,
     Title,
     Tombstone,
+    partial_model,
 )
+from app.rules.outputs import ExerciseLink
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
 
 
@@ -217,14 +219,6 @@ class ExerciseSeed(ExerciseIn):
     uuid: uuid.UUID
 
 
-class ExerciseLink(BaseModel):
-    """A link to an exercise in the catalogue."""
-
-    slug: str = PField(examples=["knee-to-chest-stretch"])
-    name: str = PField(examples=["Knee-to-chest stretch"])
-    href: str = PField(examples=["/exercises/knee-to-chest-stretch"])
-
-
 class ExercisePublic(BaseModel):
     id: uuid.UUID
     slug: str
@@ -360,3 +354,21 @@ class AdvicePage(Page[AdvicePublic | Tombstone]):
 
 class ProgrammePage(Page[ProgrammePublic | Tombstone]):
     """A page of programmes (tombstones appear only when listing with `updated_since`)."""
+
+
+ExercisePatch = partial_model(
+    ExerciseIn,
+    "ExercisePatch",
+    "Fields to change; the others keep their values. `null` removes an optional field. "
+    "`dosage` is replaced whole.",
+)
+AdvicePatch = partial_model(
+    AdviceIn,
+    "AdvicePatch",
+    "Fields to change; the others keep their values. `null` removes an optional field.",
+)
+ProgrammePatch = partial_model(
+    ProgrammeIn,
+    "ProgrammePatch",
+    "Fields to change; the others keep their values. `items` is replaced whole.",
+)

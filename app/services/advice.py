@@ -82,3 +82,10 @@ def save(
     """Create (no `row`) or overwrite an advice topic; the caller commits."""
     values = catalogue.column_values(data, AdviceIn, rename={"order": "position"})
     return catalogue.save(session, Advice, values, row=row, item_id=item_id, now=now)
+
+
+def to_input(session: Session, row: Advice) -> AdviceIn:
+    """The row as it would be written: the shape of PUT bodies and of audit entries."""
+    return AdviceIn.model_validate(
+        {**catalogue.column_values(row, AdviceIn, rename={}), "order": row.position}
+    )

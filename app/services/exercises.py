@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, delete, or_
 from sqlmodel import Session, col, select
 
 from app.models import Exercise, ExerciseFacet
-from app.models.content import Dosage, ExerciseIn, ExerciseLink, ExercisePage, ExercisePublic
+from app.models.content import Dosage, ExerciseIn, ExercisePage, ExercisePublic
+from app.rules.outputs import ExerciseLink
 from app.services import catalogue
 from app.services.paging import Ordering, text_key
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
@@ -170,3 +171,8 @@ def _index_facets(session: Session, row: Exercise) -> None:
     session.add_all(
         ExerciseFacet(exercise_id=row.id, facet=facet, value=value) for facet, value in facets
     )
+
+
+def to_input(session: Session, row: Exercise) -> ExerciseIn:
+    """The row as it would be written: the shape of PUT bodies and of audit entries."""
+    return ExerciseIn.model_validate(row, from_attributes=True)

@@ -84,6 +84,7 @@ class Ordering:
 
     name: str
     parts: Sequence[KeyPart]
+    descending: bool = False
 
     def key_of(self, row: Any) -> list[Any]:
         return [part.encode(getattr(row, part.column.key)) for part in self.parts]
@@ -148,8 +149,9 @@ def keyset_page(
     columns = [part.column for part in ordering.parts]
     if cursor is not None:
         after = cursor_values(secret=secret, ordering=ordering, cursor=cursor)
-        statement = statement.where(_after(columns, after))
-    rows = list(session.exec(statement.order_by(*columns).limit(limit + 1)).all())
+        statement = statement.where(_beyond(columns, after, descending=ordering.descending))
+    order = [c.desc() for c in columns] if ordering.descending else columns
+    rows = list(session.exec(statement.order_by(*order).limit(limit + 1)).all())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -159,9 +161,9 @@ def keyset_page(
     return PageResult(items=rows, next_cursor=next_cursor)
 
 
-def _after(columns: list[Any], values: list[Any]) -> ColumnElement[bool]:
-    if len(columns) == 1:
-        return columns[0] > bindparam(None, values[0], type_=columns[0].type)  # type: ignore[no-any-return]
-    return tuple_(*columns) > tuple_(
-        *(bindparam(None, v, type_=c.type) for c, v in zip(columns, values, strict=True))
-    )
+def _beyond(columns: list[Any], values: list[Any], *, descending: bool) -> ColumnElement[bool]:
+    """Rows strictly after the key in the walk's direction (row-value comparison)."""
+    params = [bindparam(None, v, type_=c.type) for c, v in zip(columns, values, strict=True)]
+    left = columns[0] if len(columns) == 1 else tuple_(*columns)
+    right = params[0] if len(params) == 1 else tuple_(*params)
+    return left < right if descending else left > right

@@ -158,3 +158,22 @@ def using_exercise(session: Session, exercise_id: uuid.UUID) -> list[Programme]:
             .order_by(col(Programme.slug))
         )
     )
+
+
+def to_input(session: Session, row: Programme) -> ProgrammeIn:
+    """The row as it would be written: the shape of PUT bodies and of audit entries."""
+    items = session.exec(
+        select(ProgrammeItem, Exercise.slug)
+        .join(Exercise, col(Exercise.id) == col(ProgrammeItem.exercise_id))
+        .where(ProgrammeItem.programme_id == row.id)
+        .order_by(col(ProgrammeItem.position))
+    )
+    return ProgrammeIn.model_validate(
+        {
+            **catalogue.column_values(row, ProgrammeIn, exclude=frozenset({"items"})),
+            "items": [
+                {"exercise": slug, "dosage": item.dosage, "notes": item.notes}
+                for item, slug in items
+            ],
+        }
+    )

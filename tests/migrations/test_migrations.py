@@ -23,7 +23,16 @@ from app.db import (
     upgrade,
 )
 
-APP_TABLES = {"exercise", "exercise_facet", "advice", "programme", "programme_item"}
+APP_TABLES = {
+    "exercise",
+    "exercise_facet",
+    "advice",
+    "programme",
+    "programme_item",
+    "api_client",
+    "assessment",
+    "audit_entry",
+}
 
 
 @pytest.fixture

@@ -1,0 +1,107 @@
+"""Stored assessments: read, explain, list a subject's history, delete, erase a subject."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import (
+    DEFAULT_PAGE_SIZE,
+    AssessClient,
+    CursorQuery,
+    LimitQuery,
+    PrivateCache,
+    SecretDep,
+    SessionDep,
+)
+from app.errors import problem_responses
+from app.models.assessments import (
+    SUBJECT_ID_PATTERN,
+    Assessment,
+    AssessmentExplanation,
+    AssessmentPage,
+    SubjectErasure,
+)
+from app.services import assessments
+
+router = APIRouter(tags=["assessment"], dependencies=[PrivateCache])
+
+
+@router.get(
+    "/assessments",
+    operation_id="list_assessments",
+    responses=problem_responses(400, 401, 403, 422, 429, 503),
+)
+def list_assessments(
+    client: AssessClient,
+    session: SessionDep,
+    secret: SecretDep,
+    subject_id: Annotated[
+        str | None,
+        Query(pattern=SUBJECT_ID_PATTERN, description="Only this subject's assessments."),
+    ] = None,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
+    cursor: CursorQuery = None,
+) -> AssessmentPage:
+    """List your stored assessments, newest first (a subject's history with `subject_id`)."""
+    return assessments.list_assessments(
+        session=session,
+        client=client,
+        subject_id=subject_id,
+        limit=limit,
+        cursor=cursor,
+        secret=secret,
+    )
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    operation_id="get_assessment",
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
+)
+def get_assessment(
+    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+) -> Assessment:
+    """Get one of your stored assessments."""
+    return assessments.get_assessment(session=session, client=client, assessment_id=assessment_id)
+
+
+@router.get(
+    "/assessments/{assessment_id}/explain",
+    operation_id="explain_assessment",
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
+)
+def explain_assessment(
+    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+) -> AssessmentExplanation:
+    """Explain a stored assessment: every rule evaluated, fired or not, with its inputs."""
+    return assessments.explain_assessment(
+        session=session, client=client, assessment_id=assessment_id
+    )
+
+
+@router.delete(
+    "/assessments/{assessment_id}",
+    operation_id="delete_assessment",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
+)
+def delete_assessment(
+    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+) -> Response:
+    """Delete one of your stored assessments."""
+    assessments.delete_assessment(session=session, client=client, assessment_id=assessment_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/subjects/{subject_id}",
+    operation_id="erase_subject",
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
+)
+def erase_subject(subject_id: str, client: AssessClient, session: SessionDep) -> SubjectErasure:
+    """Erase everything stored for one of your subjects (the right to erasure)."""
+    deleted = assessments.erase_subject(session=session, client=client, subject_id=subject_id)
+    return SubjectErasure(subject_id=subject_id, assessments_deleted=deleted)

@@ -1,0 +1,81 @@
+"""Stored assessments: what was asked, what was answered, by whom, about which subject."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, StrictBool, StringConstraints
+from pydantic import Field as PField
+from sqlalchemy import JSON, Index
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+from app.models.common import Page
+from app.rules.inputs import AssessmentInput
+from app.rules.outputs import AssessmentResult, Explanation
+
+SUBJECT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+
+
+class AssessmentRecord(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (
+        Index("ix_assessment_client_subject_created", "client_id", "subject_id", "created_at"),
+        Index("ix_assessment_client_created", "client_id", "created_at", "id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    client_id: uuid.UUID = Field(foreign_key="api_client.id", ondelete="RESTRICT")
+    subject_id: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    ruleset_version: str = Field(max_length=32)
+    severity: str = Field(max_length=16)
+    triage_level: str = Field(max_length=16)
+    # "Any pain" (severity not none): what history (rule 14) counts.
+    any_pain: bool
+    request: dict[str, Any] = Field(sa_type=JSON)
+    result: dict[str, Any] = Field(sa_type=JSON)
+    explanation: dict[str, Any] = Field(sa_type=JSON)
+
+
+SubjectId = Annotated[
+    str,
+    StringConstraints(pattern=SUBJECT_ID_PATTERN),
+    PField(
+        description="Your own pseudonymous id for the runner (never a name or email); "
+        "1-128 characters of A-Z a-z 0-9 . _ : -. Enables history.",
+        examples=["runner-4821"],
+    ),
+]
+
+
+class AssessmentRequest(AssessmentInput):
+    """The body of POST /assess (see the contract). At least one of training, sitting,
+    symptoms."""
+
+    subject_id: SubjectId | None = None
+    store: StrictBool = PField(default=True, description="false: nothing is stored (200, no id).")
+
+
+class Assessment(AssessmentResult):
+    """A stored assessment (201): the answer plus its id, time and subject."""
+
+    id: uuid.UUID
+    created_at: datetime
+    subject_id: str | None = PField(description="As sent; null if none was sent.")
+
+
+class AssessmentPage(Page[Assessment]):
+    """A page of stored assessments, newest first."""
+
+
+class AssessmentExplanation(BaseModel):
+    assessment_id: uuid.UUID
+    explanation: Explanation
+
+
+class SubjectErasure(BaseModel):
+    subject_id: str
+    assessments_deleted: int

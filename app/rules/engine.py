@@ -1,0 +1,933 @@
+"""The assessment engine: pure functions from (request, ruleset, catalogue, history) to an
+answer and its explanation. No I/O, no web framework, no database.
+
+Every rule that fires applies: triage is the highest level any rule sets, running advice the
+strictest, actions the union. Red flags are screened first and nothing outranks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.rules.codes import (
+    ActionCode,
+    IntensityChange,
+    LegSymptoms,
+    RedFlagCode,
+    RedFlagLevel,
+    RiskFactorCode,
+    RiskLevel,
+    RunningAdvice,
+    Severity,
+    Timeframe,
+    TriageLevel,
+)
+from app.rules.inputs import MINIMUM_AGE_YEARS, AssessmentInput
+from app.rules.outputs import (
+    Action,
+    AssessmentResult,
+    Evidence,
+    ExerciseLink,
+    Explanation,
+    RedFlag,
+    RiskFactor,
+    RuleTrace,
+    Running,
+    Triage,
+)
+from app.rules.ruleset import LinkSpec, Ruleset, RulesetError
+from app.vocabulary import TightArea
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """What the engine needs to know about an exercise to link it."""
+
+    slug: str
+    name: str
+    category: str
+    target_areas: tuple[str, ...]
+    phases: tuple[str, ...]
+    difficulty: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    result: AssessmentResult
+    explanation: Explanation
+
+
+# Placeholders each risk-factor template may use, per reason; checked when the ruleset loads.
+TEMPLATE_FIELDS: dict[RiskFactorCode, dict[str | None, tuple[str, ...]]] = {
+    RiskFactorCode.training_volume_spike: {
+        "ratio": ("weekly_distance_km", "baseline_weekly_distance_km", "load_ratio"),
+        "from_zero": ("weekly_distance_km",),
+    },
+    RiskFactorCode.intensity_increase: {"intensity": (), "speed_sessions": (), "both": ()},
+    RiskFactorCode.training_type_change: {None: ()},
+    RiskFactorCode.prolonged_sitting: {
+        "hours": ("hours_per_day",),
+        "bout": ("longest_bout_minutes",),
+        "both": ("hours_per_day", "longest_bout_minutes"),
+    },
+    RiskFactorCode.sit_then_run: {None: ()},
+    RiskFactorCode.acute_episode: {
+        "severe": ("pain",),
+        "locked_up": (),
+        "both": ("pain",),
+    },
+    RiskFactorCode.lifting_related_onset: {None: ()},
+    RiskFactorCode.persistent_symptoms: {None: ("duration_days",)},
+    RiskFactorCode.core_control: {
+        "new_runner": ("running_experience_months",),
+        "pushing_hard": (),
+        "both": ("running_experience_months",),
+    },
+    RiskFactorCode.myofascial_tension: {None: ("areas",)},
+    RiskFactorCode.recurrent_episodes: {
+        "reported": (),
+        "history": ("earlier_painful_assessments",),
+        "both": ("earlier_painful_assessments",),
+    },
+    RiskFactorCode.radiating_leg_pain: {None: ()},
+    RiskFactorCode.age_over_50_new_episode: {None: ("age_years",)},
+}
+
+LOAD_FACTORS = (
+    RiskFactorCode.training_volume_spike,
+    RiskFactorCode.intensity_increase,
+    RiskFactorCode.training_type_change,
+)
+RED_FLAG_ACTIONS = (ActionCode.seek_emergency_care, ActionCode.see_doctor_urgently)
+LONG_TERM_ACTIONS = (
+    ActionCode.stretch_and_foam_roll,
+    ActionCode.strength_training,
+    ActionCode.plan_gradual_progression,
+)
+
+
+def check_templates(ruleset: Ruleset) -> None:
+    """Every risk-factor template exists for each reason and uses only known placeholders."""
+    for code, variants in TEMPLATE_FIELDS.items():
+        definition = ruleset.risk_factor(code)
+        for variant, names in variants.items():
+            if variant is None:
+                template = definition.explanation
+            else:
+                template = (definition.explanations or {}).get(variant)
+            where = f"risk_factors.{code}" + (f".explanations.{variant}" if variant else "")
+            if template is None:
+                raise RulesetError(f"ruleset.toml: {where}: missing")
+            try:
+                template.format(**dict.fromkeys(names, "x"))
+            except (KeyError, IndexError, ValueError) as error:
+                raise RulesetError(f"ruleset.toml: {where}: bad placeholder {error}") from None
+    if ruleset.threshold("minimum_age_years") != MINIMUM_AGE_YEARS:
+        raise RulesetError(
+            "ruleset.toml: thresholds.minimum_age_years must equal the request schema's "
+            f"minimum ({MINIMUM_AGE_YEARS})"
+        )
+
+
+def severity_of(worst_pain: int, ruleset: Ruleset) -> Severity:
+    bands = ruleset.pain_scale
+    if worst_pain >= bands.severe_from:
+        return Severity.severe
+    if worst_pain >= bands.moderate_from:
+        return Severity.moderate
+    if worst_pain >= bands.mild_from:
+        return Severity.mild
+    return Severity.none
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+# --- The evaluation state ------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    request: AssessmentInput
+    ruleset: Ruleset
+    catalogue: Sequence[CatalogueEntry]
+    earlier_painful: int
+    severity: Severity
+    triage: TriageLevel = TriageLevel.self_care
+    triage_reason: str = "self_care"
+    running: RunningAdvice = RunningAdvice.continue_
+    running_detail: str = "continue"
+    factors: dict[RiskFactorCode, RiskFactor] = field(default_factory=dict)
+    actions: dict[ActionCode, Timeframe | None] = field(default_factory=dict)
+    traces: list[RuleTrace] = field(default_factory=list)
+    _effects: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def any_pain(self) -> bool:
+        return self.severity is not Severity.none
+
+    # Effects. Each records itself for the rule being evaluated, for the explanation.
+
+    def raise_triage(self, level: TriageLevel, reason: str) -> None:
+        self._effects["triage"] = level.value
+        if level.rank > self.triage.rank:
+            self.triage, self.triage_reason = level, reason
+
+    def tighten_running(self, advice: RunningAdvice, detail: str) -> None:
+        self._effects["running"] = advice.value
+        if advice.rank > self.running.rank:
+            self.running, self.running_detail = advice, detail
+
+    def add_actions(self, *codes: ActionCode, timeframe: Timeframe | None = None) -> None:
+        for code in codes:
+            self._effects.setdefault("actions", []).append(code.value)
+            if timeframe is not None or code not in self.actions:
+                self.actions[code] = timeframe
+
+    def add_factor(
+        self,
+        code: RiskFactorCode,
+        evidence: Evidence,
+        *,
+        variant: str | None = None,
+        values: dict[str, Any] | None = None,
+        level: RiskLevel | None = None,
+    ) -> None:
+        definition = self.ruleset.risk_factor(code)
+        template = (
+            definition.explanation if variant is None else (definition.explanations or {})[variant]
+        )
+        assert template is not None  # guaranteed by check_templates
+        self._effects.setdefault("risk_factors", []).append(code.value)
+        self.factors[code] = RiskFactor(
+            code=code,
+            title=definition.title,
+            level=level or RiskLevel(definition.level),
+            explanation=template.format(**(values or {})),
+            evidence=evidence,
+            sources=self.ruleset.sources(definition.sources),
+        )
+
+    def evaluate(
+        self,
+        rule: str,
+        name: str,
+        description: str,
+        inputs: dict[str, Any],
+        thresholds: Iterable[str],
+        apply: Callable[[], bool],
+    ) -> None:
+        self._effects = {}
+        fired = apply()
+        self.traces.append(
+            RuleTrace(
+                rule=rule,
+                name=name,
+                description=description,
+                fired=fired,
+                inputs=inputs,
+                thresholds={t: self.ruleset.threshold(t) for t in thresholds},
+                effects=self._effects if fired else {},
+            )
+        )
+
+
+# --- The rules, in the contract's numbering --------------------------------------------------
+
+
+def _red_flags(state: _State) -> list[RedFlagCode]:
+    reported = set(state.request.symptoms.red_flags) if state.request.symptoms else set()
+    return [code for code in RedFlagCode if code in reported]
+
+
+def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
+    return [c for c in _red_flags(state) if state.ruleset.red_flag(c).level is level]
+
+
+def rule_1_emergency_red_flags(state: _State) -> None:
+    flags = _flags_at(state, RedFlagLevel.emergency)
+
+    def apply() -> bool:
+        if not flags:
+            return False
+        state.raise_triage(TriageLevel.emergency, "emergency")
+        state.tighten_running(RunningAdvice.stop, "red_flag")
+        state.add_actions(ActionCode.seek_emergency_care)
+        return True
+
+    state.evaluate(
+        "R1",
+        "emergency_red_flags",
+        "Any emergency red flag: emergency care now; nothing is listed above it.",
+        {"emergency_red_flags": [f.value for f in flags]},
+        (),
+        apply,
+    )
+
+
+def rule_2_urgent_red_flags(state: _State) -> None:
+    urgent = _flags_at(state, RedFlagLevel.urgent)
+    emergency = _flags_at(state, RedFlagLevel.emergency)
+
+    def apply() -> bool:
+        if not urgent or emergency:
+            return False
+        state.raise_triage(TriageLevel.urgent, "urgent")
+        state.tighten_running(RunningAdvice.stop, "red_flag")
+        state.add_actions(ActionCode.see_doctor_urgently)
+        return True
+
+    state.evaluate(
+        "R2",
+        "urgent_red_flags",
+        "Else any urgent red flag: see a doctor today.",
+        {"urgent_red_flags": [f.value for f in urgent], "emergency_red_flags": len(emergency)},
+        (),
+        apply,
+    )
+
+
+def rule_3_acute_episode(state: _State) -> None:
+    symptoms = state.request.symptoms
+    locked_up = bool(symptoms and symptoms.locked_up)
+    severe = state.severity is Severity.severe
+    activities = state.request.activities
+    loads = bool(activities and (activities.weight_training or activities.high_impact_classes))
+
+    def apply() -> bool:
+        if not state.any_pain or not (severe or locked_up):
+            return False
+        assert symptoms is not None
+        variant = "both" if severe and locked_up else ("severe" if severe else "locked_up")
+        state.add_factor(
+            RiskFactorCode.acute_episode,
+            {
+                "pain_now": symptoms.pain_now,
+                "pain_worst_24h": symptoms.pain_worst_24h,
+                "severity": state.severity.value,
+                "locked_up": locked_up,
+            },
+            variant=variant,
+            values={"pain": symptoms.worst},
+        )
+        state.tighten_running(RunningAdvice.stop, "acute_episode")
+        state.raise_triage(TriageLevel.see_physio, "acute_episode")
+        state.add_actions(
+            ActionCode.stay_calm, ActionCode.gentle_stretching, ActionCode.see_physiotherapist
+        )
+        if loads:
+            state.add_actions(ActionCode.avoid_weights_and_high_impact)
+        return True
+
+    state.evaluate(
+        "R3",
+        "acute_episode",
+        "Severe pain or a locked-up back (with pain): an acute episode; stop running.",
+        {
+            "severity": state.severity.value,
+            "locked_up": locked_up,
+            "weight_training_or_high_impact": loads,
+        },
+        (),
+        apply,
+    )
+
+
+def rule_4_moderate_pain(state: _State) -> None:
+    def apply() -> bool:
+        if state.severity is not Severity.moderate:
+            return False
+        state.tighten_running(RunningAdvice.pause, "moderate_pain")
+        state.raise_triage(TriageLevel.see_physio, "moderate_pain")
+        state.add_actions(ActionCode.gentle_stretching, ActionCode.stay_mobile_change_position)
+        return True
+
+    state.evaluate(
+        "R4",
+        "moderate_pain",
+        "Moderate pain: pause running; see a physiotherapist.",
+        {"severity": state.severity.value},
+        (),
+        apply,
+    )
+
+
+def _load_factor_fired(state: _State) -> bool:
+    return any(code in state.factors for code in LOAD_FACTORS)
+
+
+def rule_5_mild_pain(state: _State) -> None:
+    def apply() -> bool:
+        if state.severity is not Severity.mild:
+            return False
+        state.raise_triage(TriageLevel.self_care, "self_care")
+        if _load_factor_fired(state):
+            state.tighten_running(RunningAdvice.reduce, "load_and_mild_pain")
+        else:
+            state.tighten_running(RunningAdvice.continue_, "continue")
+        state.add_actions(ActionCode.gentle_stretching, ActionCode.core_and_postural_work)
+        return True
+
+    state.evaluate(
+        "R5",
+        "mild_pain",
+        "Mild pain: self-care; reduce running if a training-load factor fired.",
+        {
+            "severity": state.severity.value,
+            "training_load_factors": [c.value for c in LOAD_FACTORS if c in state.factors],
+        },
+        (),
+        apply,
+    )
+
+
+def rule_6_no_pain(state: _State) -> None:
+    spike = state.factors.get(RiskFactorCode.training_volume_spike)
+    high_spike = spike is not None and spike.level is RiskLevel.high
+
+    def apply() -> bool:
+        if state.severity is not Severity.none:
+            return False
+        state.raise_triage(TriageLevel.self_care, "self_care")
+        if high_spike:
+            state.tighten_running(RunningAdvice.reduce, "high_spike")
+        else:
+            state.tighten_running(RunningAdvice.continue_, "continue")
+        return True
+
+    state.evaluate(
+        "R6",
+        "no_pain",
+        "No pain: prevention; reduce running only for a high volume spike.",
+        {"severity": state.severity.value, "high_volume_spike": high_spike},
+        (),
+        apply,
+    )
+
+
+def rule_7_load_ratio(state: _State) -> None:
+    training = state.request.training
+    moderate = state.ruleset.threshold("load_ratio_moderate")
+    high = state.ruleset.threshold("load_ratio_high")
+    weekly = training.weekly_distance_km if training else None
+    baseline = training.baseline_weekly_distance_km if training else None
+    ratio = round(weekly / baseline, 3) if weekly is not None and baseline else None
+
+    def apply() -> bool:
+        if weekly is None or baseline is None:
+            return False
+        if baseline == 0:
+            if weekly == 0:
+                return False
+            level, variant = RiskLevel.high, "from_zero"
+        elif ratio is not None and ratio > high:
+            level, variant = RiskLevel.high, "ratio"
+        elif ratio is not None and ratio > moderate:
+            level, variant = RiskLevel.moderate, "ratio"
+        else:
+            return False
+        state.add_factor(
+            RiskFactorCode.training_volume_spike,
+            {
+                "weekly_distance_km": weekly,
+                "baseline_weekly_distance_km": baseline,
+                "load_ratio": ratio,
+            },
+            variant=variant,
+            level=level,
+            values={
+                "weekly_distance_km": _number(weekly),
+                "baseline_weekly_distance_km": _number(baseline),
+                "load_ratio": f"{ratio:.2f}" if ratio is not None else "",
+            },
+        )
+        state.add_actions(ActionCode.reduce_training_load, ActionCode.plan_gradual_progression)
+        return True
+
+    state.evaluate(
+        "R7",
+        "training_load_ratio",
+        "Weekly distance against the 4-week baseline above the moderate or high ratio; a "
+        "baseline of 0 with running this week is a high spike.",
+        {
+            "weekly_distance_km": weekly,
+            "baseline_weekly_distance_km": baseline,
+            "load_ratio": ratio,
+        },
+        ("load_ratio_moderate", "load_ratio_high"),
+        apply,
+    )
+
+
+def rule_8_intensity_and_type(state: _State) -> None:
+    training = state.request.training
+    increased = bool(training and training.intensity_change is IntensityChange.increased)
+    speed = bool(training and training.added_speed_sessions)
+    new_type = bool(training and training.new_training_type)
+
+    def apply() -> bool:
+        if not (increased or speed or new_type):
+            return False
+        if increased or speed:
+            variant = (
+                "both" if increased and speed else ("intensity" if increased else "speed_sessions")
+            )
+            state.add_factor(
+                RiskFactorCode.intensity_increase,
+                {
+                    "intensity_change": training.intensity_change.value if training else None,
+                    "added_speed_sessions": speed,
+                },
+                variant=variant,
+            )
+        if new_type:
+            state.add_factor(RiskFactorCode.training_type_change, {"new_training_type": True})
+        state.add_actions(ActionCode.plan_gradual_progression)
+        return True
+
+    state.evaluate(
+        "R8",
+        "intensity_and_training_type",
+        "Intensity increased or speed sessions added; or a new kind of training.",
+        {
+            "intensity_change": training.intensity_change.value if training else None,
+            "added_speed_sessions": speed,
+            "new_training_type": new_type,
+        },
+        (),
+        apply,
+    )
+
+
+def rule_9_sitting(state: _State) -> None:
+    sitting = state.request.sitting
+    hours_limit = state.ruleset.threshold("sitting_hours_per_day")
+    bout_limit = state.ruleset.threshold("sitting_bout_minutes")
+    hours = sitting.hours_per_day if sitting else None
+    bout = sitting.longest_bout_minutes if sitting else None
+    long_hours = hours is not None and hours >= hours_limit
+    long_bout = bout is not None and bout >= bout_limit
+    straight = bool(sitting and sitting.runs_straight_after_sitting)
+
+    def apply() -> bool:
+        if not (long_hours or long_bout or straight):
+            return False
+        if long_hours or long_bout:
+            variant = "both" if long_hours and long_bout else ("hours" if long_hours else "bout")
+            state.add_factor(
+                RiskFactorCode.prolonged_sitting,
+                {"hours_per_day": hours, "longest_bout_minutes": bout},
+                variant=variant,
+                values={
+                    "hours_per_day": _number(hours) if hours is not None else "",
+                    "longest_bout_minutes": bout if bout is not None else "",
+                },
+            )
+            state.add_actions(ActionCode.stay_mobile_change_position)
+        if straight:
+            state.add_factor(RiskFactorCode.sit_then_run, {"runs_straight_after_sitting": True})
+            state.add_actions(ActionCode.mobilise_before_running)
+        return True
+
+    state.evaluate(
+        "R9",
+        "sitting",
+        "Long seated hours or a long unbroken bout: prolonged sitting; running straight after "
+        "sitting: sit then run.",
+        {
+            "hours_per_day": hours,
+            "longest_bout_minutes": bout,
+            "runs_straight_after_sitting": straight,
+        },
+        ("sitting_hours_per_day", "sitting_bout_minutes"),
+        apply,
+    )
+
+
+def _tight_areas(state: _State) -> list[TightArea]:
+    return list(state.request.symptoms.tight_areas) if state.request.symptoms else []
+
+
+def rule_10_tightness(state: _State) -> None:
+    areas = _tight_areas(state)
+
+    def apply() -> bool:
+        if not areas:
+            return False
+        names = state.ruleset.area_names
+        state.add_factor(
+            RiskFactorCode.myofascial_tension,
+            {"tight_areas": [a.value for a in areas]},
+            values={"areas": ", ".join(names[a] for a in areas)},
+        )
+        state.add_actions(ActionCode.stretch_and_foam_roll)
+        return True
+
+    state.evaluate(
+        "R10",
+        "muscle_tightness",
+        "Tight areas reported: myofascial tension; stretch and foam roll those areas.",
+        {"tight_areas": [a.value for a in areas]},
+        (),
+        apply,
+    )
+
+
+def rule_11_lifting(state: _State) -> None:
+    lifting = bool(state.request.symptoms and state.request.symptoms.after_lifting)
+
+    def apply() -> bool:
+        if not (lifting and state.any_pain):
+            return False
+        state.add_factor(
+            RiskFactorCode.lifting_related_onset,
+            {"after_lifting": True, "severity": state.severity.value},
+        )
+        state.raise_triage(TriageLevel.see_physio, "lifting_related_onset")
+        state.add_actions(ActionCode.see_physiotherapist)
+        return True
+
+    state.evaluate(
+        "R11",
+        "lifting_related_onset",
+        "Pain that began with lifting (possible facet joint irritation): see a physiotherapist.",
+        {"after_lifting": lifting, "severity": state.severity.value},
+        (),
+        apply,
+    )
+
+
+def rule_12_persistent(state: _State) -> None:
+    days = state.request.symptoms.duration_days if state.request.symptoms else None
+    limit = state.ruleset.threshold("persistent_duration_days")
+
+    def apply() -> bool:
+        if not (state.any_pain and days is not None and days > limit):
+            return False
+        state.add_factor(
+            RiskFactorCode.persistent_symptoms,
+            {"duration_days": days},
+            values={"duration_days": days},
+        )
+        state.raise_triage(TriageLevel.see_physio, "persistent_symptoms")
+        state.add_actions(ActionCode.see_physiotherapist)
+        return True
+
+    state.evaluate(
+        "R12",
+        "persistent_symptoms",
+        "Pain for longer than the persistent-duration threshold: see a physiotherapist.",
+        {"duration_days": days, "severity": state.severity.value},
+        ("persistent_duration_days",),
+        apply,
+    )
+
+
+def rule_13_core_control(state: _State) -> None:
+    training = state.request.training
+    months = training.running_experience_months if training else None
+    limit = state.ruleset.threshold("new_runner_months")
+    new_runner = months is not None and months < limit
+    pushing = state.any_pain and RiskFactorCode.intensity_increase in state.factors
+
+    def apply() -> bool:
+        if not (new_runner or pushing):
+            return False
+        variant = (
+            "both" if new_runner and pushing else ("new_runner" if new_runner else "pushing_hard")
+        )
+        state.add_factor(
+            RiskFactorCode.core_control,
+            {
+                "running_experience_months": months,
+                "intensity_increase": RiskFactorCode.intensity_increase in state.factors,
+                "severity": state.severity.value,
+            },
+            variant=variant,
+            values={"running_experience_months": months if months is not None else ""},
+        )
+        state.add_actions(ActionCode.core_and_postural_work)
+        return True
+
+    state.evaluate(
+        "R13",
+        "core_control",
+        "New to running, or pain while training harder: core and posture work.",
+        {
+            "running_experience_months": months,
+            "intensity_increase": RiskFactorCode.intensity_increase in state.factors,
+            "severity": state.severity.value,
+        },
+        ("new_runner_months",),
+        apply,
+    )
+
+
+def rule_14_recurrence(state: _State) -> None:
+    reported = bool(state.request.symptoms and state.request.symptoms.recurrent)
+    needed = state.ruleset.threshold("history_painful_assessments")
+    from_history = state.earlier_painful >= needed
+
+    def apply() -> bool:
+        if not (reported or from_history):
+            return False
+        variant = "both" if reported and from_history else ("reported" if reported else "history")
+        state.add_factor(
+            RiskFactorCode.recurrent_episodes,
+            {
+                "recurrent": reported,
+                "earlier_painful_assessments": state.earlier_painful,
+                "history_window_days": int(state.ruleset.threshold("history_window_days")),
+            },
+            variant=variant,
+            values={"earlier_painful_assessments": state.earlier_painful},
+        )
+        state.add_actions(ActionCode.running_technique_analysis, ActionCode.strength_training)
+        return True
+
+    state.evaluate(
+        "R14",
+        "recurrent_episodes",
+        "Reported recurrence, or enough earlier painful assessments of the subject within the "
+        "history window.",
+        {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful},
+        ("history_painful_assessments", "history_window_days"),
+        apply,
+    )
+
+
+def rule_15_leg_symptoms(state: _State) -> None:
+    symptoms = state.request.symptoms
+    leg = symptoms.leg_symptoms if symptoms else LegSymptoms.none
+
+    def apply() -> bool:
+        if leg is not LegSymptoms.below_knee:
+            return False
+        state.add_factor(RiskFactorCode.radiating_leg_pain, {"leg_symptoms": leg.value})
+        state.raise_triage(TriageLevel.see_physio, "radiating_leg_pain")
+        state.add_actions(ActionCode.see_physiotherapist)
+        return True
+
+    state.evaluate(
+        "R15",
+        "radiating_leg_pain",
+        "Symptoms spreading below the knee: see a physiotherapist.",
+        {"leg_symptoms": leg.value},
+        (),
+        apply,
+    )
+
+
+def rule_16_age(state: _State) -> None:
+    age = state.request.age_years
+    limit = state.ruleset.threshold("age_new_episode_years")
+    recurrent = RiskFactorCode.recurrent_episodes in state.factors
+
+    def apply() -> bool:
+        if age is None or age < limit or not state.any_pain or recurrent:
+            return False
+        state.add_factor(
+            RiskFactorCode.age_over_50_new_episode,
+            {"age_years": age, "severity": state.severity.value},
+            values={"age_years": age},
+        )
+        state.raise_triage(TriageLevel.see_physio, "age_over_50_new_episode")
+        state.add_actions(ActionCode.see_physiotherapist)
+        return True
+
+    state.evaluate(
+        "R16",
+        "age_over_50_new_episode",
+        "At or over the age threshold, in pain, and not a recurrence: a clinician should look.",
+        {"age_years": age, "severity": state.severity.value, "recurrent_episodes": recurrent},
+        ("age_new_episode_years",),
+        apply,
+    )
+
+
+def rule_17_any_pain(state: _State) -> None:
+    def apply() -> bool:
+        if not state.any_pain:
+            return False
+        state.add_actions(ActionCode.stay_calm, ActionCode.see_physiotherapist)
+        state.add_actions(*LONG_TERM_ACTIONS, timeframe=Timeframe.ongoing)
+        return True
+
+    state.evaluate(
+        "R17",
+        "any_pain",
+        "Any pain: stay calm, see a physiotherapist, and the long-term trio (stretch and foam "
+        "roll, strength, gradual progression) as ongoing.",
+        {"severity": state.severity.value},
+        (),
+        apply,
+    )
+
+
+# Evaluation order: red flags first; load factors before the pain rules that read them;
+# recurrence before the age rule that reads it; "any pain" last, when triage is known.
+RULES = (
+    rule_1_emergency_red_flags,
+    rule_2_urgent_red_flags,
+    rule_7_load_ratio,
+    rule_8_intensity_and_type,
+    rule_9_sitting,
+    rule_10_tightness,
+    rule_3_acute_episode,
+    rule_4_moderate_pain,
+    rule_11_lifting,
+    rule_12_persistent,
+    rule_13_core_control,
+    rule_14_recurrence,
+    rule_15_leg_symptoms,
+    rule_16_age,
+    rule_5_mild_pain,
+    rule_6_no_pain,
+    rule_17_any_pain,
+)
+
+
+# --- Exercise links ---------------------------------------------------------------------------
+
+
+def _link(entry: CatalogueEntry) -> ExerciseLink:
+    return ExerciseLink(slug=entry.slug, name=entry.name, href=entry.href)
+
+
+def _matches(entry: CatalogueEntry, spec: LinkSpec) -> bool:
+    return (
+        entry.category in spec.categories
+        and (not spec.phases or any(p in entry.phases for p in spec.phases))
+        and (not spec.difficulties or entry.difficulty in spec.difficulties)
+    )
+
+
+def choose_exercises(
+    spec: LinkSpec, catalogue: Sequence[CatalogueEntry], *, areas: Sequence[TightArea] = ()
+) -> list[ExerciseLink]:
+    """The catalogue's exercises for one action, deterministically (catalogue sorted by slug).
+
+    Explicit slugs keep their order and drop any that are not in the catalogue. Per-area
+    specs cover every area: for each, one exercise of each category in turn, then more.
+    """
+    by_slug = {entry.slug: entry for entry in catalogue}
+    if spec.slugs:
+        return [_link(by_slug[s]) for s in spec.slugs if s in by_slug]
+    ordered = sorted(
+        (e for e in catalogue if _matches(e, spec)),
+        key=lambda e: ([c.value for c in spec.categories].index(e.category), e.slug),
+    )
+    if spec.per_area is None:
+        return [_link(e) for e in ordered[: spec.limit]]
+    chosen: list[CatalogueEntry] = []
+    for area in areas or spec.general_areas:
+        candidates = [e for e in ordered if area.value in e.target_areas]
+        picked: list[CatalogueEntry] = []
+        for category in spec.categories:  # one of each category first
+            first = next((e for e in candidates if e.category == category), None)
+            if first is not None and len(picked) < spec.per_area:
+                picked.append(first)
+        picked += [e for e in candidates if e not in picked][: spec.per_area - len(picked)]
+        chosen += [e for e in picked if e not in chosen]
+    return [_link(e) for e in chosen]
+
+
+def _links_for(state: _State, code: ActionCode) -> list[ExerciseLink]:
+    definition = state.ruleset.action(code)
+    acute = RiskFactorCode.acute_episode in state.factors
+    spec = definition.acute_links if acute and definition.acute_links else definition.links
+    if spec is None:
+        return []
+    areas = _tight_areas(state) if code is ActionCode.stretch_and_foam_roll else ()
+    return choose_exercises(spec, state.catalogue, areas=areas)
+
+
+# --- Assembling the answer -------------------------------------------------------------------
+
+
+def _physio_timeframe(state: _State) -> Timeframe:
+    if state.triage in (TriageLevel.urgent, TriageLevel.emergency):
+        return Timeframe.ongoing  # after the medical care comes first
+    if RiskFactorCode.acute_episode in state.factors:
+        return Timeframe.today
+    if state.triage is TriageLevel.see_physio:
+        return Timeframe.this_week
+    return Timeframe.ongoing  # if it is not settling within two weeks
+
+
+def _actions(state: _State) -> list[Action]:
+    if state.running is RunningAdvice.stop:
+        state.actions.setdefault(ActionCode.stop_running, None)
+    order = list(ActionCode)
+    planned: list[tuple[ActionCode, Timeframe]] = []
+    for code, override in state.actions.items():
+        if code is ActionCode.see_physiotherapist:
+            timeframe = _physio_timeframe(state)
+        else:
+            timeframe = override or state.ruleset.action(code).timeframe
+        planned.append((code, timeframe))
+    planned.sort(key=lambda p: (p[0] not in RED_FLAG_ACTIONS, p[1].rank, order.index(p[0])))
+    return [
+        Action(
+            code=code,
+            title=state.ruleset.action(code).title,
+            detail=state.ruleset.action(code).detail,
+            priority=priority,
+            timeframe=timeframe,
+            exercises=_links_for(state, code),
+        )
+        for priority, (code, timeframe) in enumerate(planned, start=1)
+    ]
+
+
+def assess(
+    request: AssessmentInput,
+    *,
+    ruleset: Ruleset,
+    catalogue: Sequence[CatalogueEntry],
+    earlier_painful_assessments: int = 0,
+) -> Evaluation:
+    """Assess one request.
+
+    `catalogue` is the live exercise catalogue (sorted by slug); `earlier_painful_assessments`
+    counts the subject's earlier stored assessments with pain inside the history window
+    (never the current request).
+    """
+    worst = request.symptoms.worst if request.symptoms else 0
+    state = _State(
+        request=request,
+        ruleset=ruleset,
+        catalogue=catalogue,
+        earlier_painful=earlier_painful_assessments,
+        severity=severity_of(worst, ruleset),
+    )
+    for rule in RULES:
+        rule(state)
+    actions = _actions(state)
+    factor_order = list(RiskFactorCode)
+    result = AssessmentResult(
+        ruleset_version=ruleset.version,
+        severity=state.severity,
+        triage=Triage(level=state.triage, reason=ruleset.triage_reasons[state.triage_reason]),
+        running=Running(advice=state.running, detail=ruleset.running_details[state.running_detail]),
+        risk_factors=sorted(state.factors.values(), key=lambda f: factor_order.index(f.code)),
+        red_flags=[
+            RedFlag(
+                code=code, title=ruleset.red_flag(code).title, level=ruleset.red_flag(code).level
+            )
+            for code in _red_flags(state)
+        ],
+        actions=actions,
+        disclaimer=ruleset.disclaimer,
+    )
+    explanation = Explanation(
+        ruleset_version=ruleset.version,
+        severity=state.severity,
+        pain_scale=ruleset.pain_scale.scheme,
+        rules=sorted(state.traces, key=lambda t: int(t.rule[1:])),
+    )
+    return Evaluation(result=result, explanation=explanation)

@@ -1,0 +1,212 @@
+"""The request of POST /assess, validated exactly as the contract reads.
+
+- Unknown fields are refused at every level, so a client's typo never passes silently.
+- Integers follow JSON Schema `integer` (3.0 is 3, 3.5 is refused); booleans are never
+  numbers and numbers never booleans; strings are never numbers.
+- `null` is refused like any other wrong type: leave an optional field out instead.
+- A section counts as present when its key is present, even as `{}`; then its required
+  fields are required.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from app.rules.codes import IntensityChange, LegSymptoms, Onset, RedFlagCode
+from app.vocabulary import TightArea
+
+# The schema needs this as a constant; the ruleset holds it with its source
+# (thresholds.minimum_age_years) and refuses to load if the two disagree.
+MINIMUM_AGE_YEARS = 16
+
+
+def _json_integer(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    if isinstance(value, float) and not value.is_integer():
+        raise PydanticCustomError(
+            "int_from_float",
+            "Input should be a valid integer, got a number with a fractional part",
+        )
+    return int(value)
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
+    return value
+
+
+def _once_each(values: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+JsonNumber = Annotated[float, BeforeValidator(_json_number)]
+Distance = Annotated[JsonNumber, Field(ge=0, le=500, examples=[42.5])]
+PainScore = Annotated[JsonInt, Field(ge=0, le=10, examples=[3])]
+
+
+def _strip_null_from_schema(schema: dict[str, Any]) -> None:
+    """Optional fields may be absent but are never null: document them without `null`."""
+    for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf")
+        if options and {"type": "null"} in options:
+            rest = [option for option in options if option != {"type": "null"}]
+            prop.pop("anyOf")
+            if len(rest) == 1:
+                prop.update(rest[0])
+            else:
+                prop["anyOf"] = rest
+
+
+class ContractModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_strip_null_from_schema,
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nulls(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError(
+                "null_not_allowed", "Input should not be null; leave the field out instead"
+            )
+        return value
+
+
+class Training(ContractModel):
+    """Running load. Both distances are required when the section is present."""
+
+    weekly_distance_km: Distance = Field(description="Distance run in the last 7 days.")
+    baseline_weekly_distance_km: Distance = Field(
+        description="Average weekly distance over the 4 weeks before that.", examples=[30]
+    )
+    intensity_change: IntensityChange = IntensityChange.unchanged
+    added_speed_sessions: StrictBool = Field(
+        default=False, description="Intervals or tempo runs newly added."
+    )
+    new_training_type: StrictBool = Field(
+        default=False, description="A new surface, hills, trail or a new sport."
+    )
+    running_experience_months: Annotated[JsonInt, Field(ge=0, le=1200)] | None = Field(
+        default=None, examples=[18]
+    )
+
+
+class Sitting(ContractModel):
+    hours_per_day: Annotated[JsonNumber, Field(ge=0, le=24)] = Field(
+        description="Typical seated hours on a work day.", examples=[9]
+    )
+    longest_bout_minutes: Annotated[JsonInt, Field(ge=0, le=1440)] | None = Field(
+        default=None, description="Longest stretch without getting up.", examples=[120]
+    )
+    runs_straight_after_sitting: StrictBool = Field(
+        default=False, description="E.g. desk, drive home, straight out running."
+    )
+
+
+class Symptoms(ContractModel):
+    """What the runner feels. `onset` and `duration_days` are required when there is pain."""
+
+    pain_now: PainScore = Field(description="Numeric rating scale, 0 (none) to 10 (worst).")
+    pain_worst_24h: PainScore | None = Field(
+        default=None, description="Worst in the last 24 hours; at least `pain_now`."
+    )
+    onset: Onset | None = None
+    duration_days: Annotated[JsonInt, Field(ge=0, le=36500)] | None = Field(
+        default=None, examples=[3]
+    )
+    locked_up: StrictBool = Field(default=False, description='The back "locked up".')
+    recurrent: StrictBool = Field(default=False, description="Episodes in the past 12 months.")
+    after_lifting: StrictBool = Field(default=False, description="Began with lifting.")
+    leg_symptoms: LegSymptoms = Field(
+        default=LegSymptoms.none,
+        description="Pain, pins and needles or numbness spreading into a leg.",
+    )
+    tight_areas: Annotated[list[TightArea], AfterValidator(_once_each)] = Field(
+        default_factory=list, max_length=len(TightArea) * 4, description="Felt tightness."
+    )
+    red_flags: Annotated[list[RedFlagCode], AfterValidator(_once_each)] = Field(
+        default_factory=list,
+        max_length=len(RedFlagCode) * 4,
+        description="Red-flag symptoms the runner reports.",
+    )
+
+    @field_validator("pain_worst_24h")
+    @classmethod
+    def _worst_at_least_now(cls, value: int, info: ValidationInfo) -> int:
+        now = info.data.get("pain_now")
+        if now is not None and value < now:
+            raise ValueError(f"must be at least pain_now ({now})")
+        return value
+
+    @property
+    def worst(self) -> int:
+        return max(self.pain_now, self.pain_worst_24h or 0)
+
+    @property
+    def any_pain(self) -> bool:
+        return self.worst > 0
+
+
+class Activities(ContractModel):
+    weight_training: StrictBool = Field(default=False, description="Lifts weights in a gym.")
+    high_impact_classes: StrictBool = False
+
+
+class AssessmentInput(ContractModel):
+    """What the engine reads. At least one of `training`, `sitting`, `symptoms`."""
+
+    age_years: JsonInt | None = Field(
+        default=None, ge=MINIMUM_AGE_YEARS, le=120, description="16 to 120.", examples=[34]
+    )
+    training: Training | None = None
+    sitting: Sitting | None = None
+    symptoms: Symptoms | None = None
+    activities: Activities | None = None
+
+    @field_validator("age_years", mode="before")
+    @classmethod
+    def _in_scope(cls, value: Any) -> Any:
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and value < MINIMUM_AGE_YEARS
+        ):
+            raise PydanticCustomError(
+                "out_of_scope",
+                "under 16 is out of scope: this service is for runners aged 16 and over",
+            )
+        return value
+
+
+def contract_errors(request: AssessmentInput) -> list[tuple[str, str]]:
+    """The rules that JSON Schema types cannot express: `(dotted field, detail)` pairs."""
+    errors: list[tuple[str, str]] = []
+    if request.training is None and request.sitting is None and request.symptoms is None:
+        detail = "give at least one of training, sitting and symptoms"
+        errors += [(name, detail) for name in ("training", "sitting", "symptoms")]
+    symptoms = request.symptoms
+    if symptoms is not None and symptoms.any_pain:
+        if symptoms.onset is None:
+            errors.append(("symptoms.onset", "required when there is pain"))
+        if symptoms.duration_days is None:
+            errors.append(("symptoms.duration_days", "required when there is pain"))
+    return errors

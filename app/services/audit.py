@@ -1,0 +1,61 @@
+"""The audit log: one entry for every change to content or clients, in the same transaction
+as the change itself (so there is never a change without its entry, or the reverse)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.models.audit import AuditEntry, AuditPage, AuditPublic
+from app.models.clients import ApiClient
+from app.services.paging import Ordering, datetime_key, keyset_page, uuid_key
+
+NEWEST_FIRST = Ordering(
+    "audit:newest",
+    [datetime_key(AuditEntry.created_at), uuid_key(AuditEntry.id)],
+    descending=True,
+)
+CLI_ACTOR = "command line"
+
+
+def record(
+    session: Session,
+    *,
+    actor: ApiClient | None,
+    action: str,
+    resource: str,
+    item_id: uuid.UUID | None,
+    item: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        client_id=actor.id if actor else None,
+        actor=actor.name if actor else CLI_ACTOR,
+        action=action,
+        resource=resource,
+        item_id=item_id,
+        item=item,
+        before=before,
+        after=after,
+    )
+    session.add(entry)
+    return entry
+
+
+def to_public(entry: AuditEntry) -> AuditPublic:
+    return AuditPublic.model_validate(entry, from_attributes=True)
+
+
+def list_audit(
+    *, session: Session, resource: str | None, limit: int, cursor: str | None, secret: str
+) -> AuditPage:
+    statement = select(AuditEntry)
+    if resource is not None:
+        statement = statement.where(AuditEntry.resource == resource)
+    page = keyset_page(
+        session, statement, ordering=NEWEST_FIRST, limit=limit, cursor=cursor, secret=secret
+    )
+    return AuditPage(items=[to_public(e) for e in page.items], next_cursor=page.next_cursor)

@@ -1,0 +1,113 @@
+"""API clients and their keys: create (the key is shown once), list, revoke, authenticate.
+
+A key is `bp_` and 43 random URL-safe characters. Only HMAC-SHA256(key, SECRET_KEY) is
+stored; authentication recomputes it and compares in constant time. Changing SECRET_KEY
+therefore invalidates every key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.db import utcnow
+from app.errors import CONFLICT, NOT_FOUND, ProblemError
+from app.models.clients import ApiClient, ClientPublic, ClientWithKey, Scope
+
+KEY_PREFIX = "bp_"
+_KEY_BYTES = 32
+_SHOWN_PREFIX = 10
+DEVELOPMENT_CLIENT = "local-development"
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(_KEY_BYTES)
+
+
+def hash_key(key: str, *, secret: str) -> str:
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+def looks_like_key(key: str) -> bool:
+    return key.startswith(KEY_PREFIX) and 20 <= len(key) <= 100 and key.isascii()
+
+
+def to_public(client: ApiClient) -> ClientPublic:
+    return ClientPublic(
+        id=client.id,
+        name=client.name,
+        scopes=[Scope(s) for s in client.scopes],
+        key_prefix=client.key_prefix,
+        created_at=client.created_at,
+        revoked_at=client.revoked_at,
+        revoked=client.revoked_at is not None,
+    )
+
+
+def create_client(
+    *, session: Session, name: str, scopes: Sequence[Scope], secret: str
+) -> tuple[ApiClient, str]:
+    """A new client and its key (the only time the key exists outside the caller)."""
+    if session.exec(select(ApiClient).where(ApiClient.name == name)).first() is not None:
+        raise ProblemError(CONFLICT, f"A client named {name!r} already exists.")
+    key = generate_key()
+    client = ApiClient(
+        name=name,
+        scopes=sorted({Scope(s).value for s in scopes}),
+        key_prefix=key[:_SHOWN_PREFIX],
+        key_hash=hash_key(key, secret=secret),
+    )
+    session.add(client)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent create with the same name
+        session.rollback()
+        raise ProblemError(CONFLICT, f"A client named {name!r} already exists.") from None
+    return client, key
+
+
+def with_key(client: ApiClient, key: str) -> ClientWithKey:
+    return ClientWithKey(**to_public(client).model_dump(), api_key=key)
+
+
+def list_clients(*, session: Session) -> list[ApiClient]:
+    return list(session.exec(select(ApiClient).order_by(col(ApiClient.name))))
+
+
+def get_client(*, session: Session, name: str) -> ApiClient:
+    client = session.exec(select(ApiClient).where(ApiClient.name == name)).first()
+    if client is None:
+        raise ProblemError(NOT_FOUND, f"No client named {name!r}.")
+    return client
+
+
+def revoke_client(*, session: Session, name: str) -> ApiClient:
+    """Revoke a client's key; its stored assessments stay (and stay its own)."""
+    client = get_client(session=session, name=name)
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
+        session.add(client)
+        session.flush()
+    return client
+
+
+def authenticate(*, session: Session, key: str, secret: str) -> ApiClient | None:
+    """The live client whose key this is, or None."""
+    if not looks_like_key(key):
+        return None
+    digest = hash_key(key, secret=secret)
+    client = session.exec(select(ApiClient).where(ApiClient.key_hash == digest)).first()
+    if client is None or not hmac.compare_digest(client.key_hash, digest):
+        return None
+    if client.revoked_at is not None:
+        return None
+    return client
+
+
+def any_clients(*, session: Session) -> bool:
+    return session.exec(select(ApiClient.id).limit(1)).first() is not None
