@@ -217,6 +217,24 @@ def uvicorn_log_config(level: str) -> dict[str, object]:
     }
 
 
+def _prepare_multiprocess_metrics() -> None:
+    """Workers write metric samples to a shared folder, which must start empty; set before the
+    workers start (prometheus_client reads it when it is imported)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from app.metrics import MULTIPROC_ENV
+
+    folder = os.environ.get(MULTIPROC_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="backpain-metrics-")
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -231,6 +249,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
+    if workers > 1:
+        _prepare_multiprocess_metrics()
     base = f"http://{host}:{port}"
     _out(f"Back-pain guidance API on {base}  (docs: {base}/docs  redoc: {base}/redoc)")
     uvicorn.run(

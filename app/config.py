@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -83,11 +82,6 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None, description="redis:// URL: share rate limits across instances."
-    )
-    metrics_dir: Path | None = Field(
-        default=None,
-        description="Directory for Prometheus multiprocess files; set automatically when "
-        "`backpain serve` starts several workers.",
     )
 
     @field_validator("database_url")

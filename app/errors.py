@@ -277,3 +277,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
     return out
+
+
+# Every API route can answer these: a bad key (401), a rate limit (429), the database away
+# (503), and the unexpected (500). Added to each API router where it is included.
+COMMON_API_ERRORS = problem_responses(401, 429, 500, 503)
+# What writing a catalogue item can add.
+WRITE_ERRORS = problem_responses(403, 409, 413, 415, 422)

@@ -7,20 +7,34 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__
-from app.api import advice, assess, assessments, audit, clients, exercises, health, programmes
+from app.api import (
+    advice,
+    assess,
+    assessments,
+    audit,
+    clients,
+    exercises,
+    health,
+    metrics,
+    programmes,
+)
 from app.api.assess import BATCH_MAX_BODY_BYTES
+from app.api.deps import RateLimited
 from app.config import ConfigError, Settings, get_settings
 from app.db import create_db_engine
-from app.errors import install_error_handlers
+from app.errors import COMMON_API_ERRORS, install_error_handlers
 from app.middleware import (
     ConditionalGetMiddleware,
     RequestBodyMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.observability import REQUEST_ID_HEADER
+from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
 
 
@@ -48,10 +62,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.ruleset = ruleset
+    app.state.limiter = make_limiter(settings.redis_url)
     install_error_handlers(app)
-    # Outermost last: request id and access log, security headers, body limits, ETags.
+    # Listed innermost first (each add wraps the ones before): ETags, body limits, CORS,
+    # security headers, and outermost the request id, access log and last-resort 500.
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBodyMiddleware, limits={"/assess/batch": BATCH_MAX_BODY_BYTES})
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", REQUEST_ID_HEADER],
+            expose_headers=[
+                REQUEST_ID_HEADER,
+                "ETag",
+                "Location",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+            ],
+            max_age=600,
+        )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     for router in (
@@ -62,9 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         advice.router,
         clients.router,
         audit.router,
-        health.router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=[RateLimited], responses=COMMON_API_ERRORS)
+    # Probes and metrics are for the platform: never rate limited, never authenticated.
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     return app
 
 

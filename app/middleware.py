@@ -16,11 +16,13 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import INTERNAL, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, problem_response
+from app.metrics import observe_request
 from app.observability import (
     REQUEST_ID_HEADER,
     bind_request_id,
     log_request,
     parse_request_id,
+    route_template,
     unbind_request_id,
 )
 
@@ -240,7 +242,7 @@ class RequestContextMiddleware:
             )
             await response(scope, receive, send_with_id)
         finally:
-            log_request(
-                scope, status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2)
-            )
+            elapsed = time.perf_counter() - started
+            log_request(scope, status=status, duration_ms=round(elapsed * 1000, 2))
+            observe_request(scope["method"], route_template(scope), status, elapsed)
             unbind_request_id(token)

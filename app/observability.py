@@ -67,6 +67,7 @@ def log_request(scope: Scope, *, status: int, duration_ms: float) -> None:
             "status": status,
             "duration_ms": duration_ms,
             "client": scope.get("state", {}).get("client_name"),
+            "request_id": scope.get("state", {}).get("request_id"),
         },
     )
 
@@ -84,12 +85,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        rid = _request_id.get()
-        if rid is not None:
-            payload["request_id"] = rid
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 payload[key] = value
+        rid = _request_id.get()
+        if rid is not None:
+            payload.setdefault("request_id", rid)
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str, separators=(",", ":"))

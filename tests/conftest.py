@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -111,16 +112,29 @@ def session(connection: Connection) -> Iterator[Session]:
         yield session
 
 
+AppFactory = Callable[..., FastAPI]
+
+
 @pytest.fixture
-def app(settings: Settings, connection: Connection) -> FastAPI:
-    application = create_app(settings)
+def make_app(settings: Settings, connection: Connection) -> AppFactory:
+    """An app on the test transaction, with some settings changed (`make_app(port=1)`)."""
 
-    def session_in_test_transaction() -> Iterator[Session]:
-        with _session_on(connection) as session:
-            yield session
+    def build(**overrides: Any) -> FastAPI:
+        application = create_app(settings.model_copy(update=overrides))
 
-    application.dependency_overrides[get_session] = session_in_test_transaction
-    return application
+        def session_in_test_transaction() -> Iterator[Session]:
+            with _session_on(connection) as session:
+                yield session
+
+        application.dependency_overrides[get_session] = session_in_test_transaction
+        return application
+
+    return build
+
+
+@pytest.fixture
+def app(make_app: AppFactory) -> FastAPI:
+    return make_app()
 
 
 @pytest.fixture

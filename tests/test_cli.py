@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,19 +10,7 @@ from sqlalchemy import text
 
 from app.config import load_settings
 from app.db import create_db_engine, head_revision
-
-BACKPAIN = str(Path(sys.executable).parent / "backpain")
-
-
-def backpain(*args: str, database_url: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [BACKPAIN, *args],
-        env={**os.environ, "DATABASE_URL": database_url, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.live import BACKPAIN, backpain, serving
 
 
 def _snapshot(database_url: str) -> list[tuple[str, str, str, str]]:
@@ -85,49 +65,6 @@ def test_downgrade_to_base_empties_the_schema(fresh_database_url: str) -> None:
     done = backpain("downgrade", "base", database_url=fresh_database_url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "database at revision base"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(database_url: str, *args: str, **env: str) -> Iterator[str]:
-    """`backpain serve` in the background; yields its base URL. Output goes to a file (a pipe
-    nobody reads would fill up and stall the server)."""
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed in finally)
-    process = subprocess.Popen(
-        [BACKPAIN, "serve", "--port", str(port), *args],
-        env={**os.environ, "DATABASE_URL": database_url, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from app.api.deps import (
     SlugPath,
     UpdatedSinceQuery,
 )
-from app.errors import problem_responses
+from app.errors import WRITE_ERRORS, problem_responses
 from app.models.content import AdviceIn, AdvicePage, AdvicePatch, AdvicePublic
 from app.services import advice, content_admin
 
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/advice", tags=["advice"])
     "",
     dependencies=[PublicCache],
     operation_id="list_advice",
-    responses=problem_responses(400, 422, 429),
+    responses=problem_responses(400, 422),
 )
 def list_advice(
     session: SessionDep,
@@ -46,14 +46,11 @@ def list_advice(
     "/{slug}",
     dependencies=[PublicCache],
     operation_id="get_advice",
-    responses=problem_responses(404, 422, 429),
+    responses=problem_responses(404),
 )
 def get_advice(slug: SlugPath, session: SessionDep) -> AdvicePublic:
     """Get one advice topic: a summary, a Markdown body, sources and related exercises."""
     return advice.get_advice(session=session, slug=slug)
-
-
-WRITE_ERRORS = problem_responses(401, 403, 409, 413, 415, 422, 429, 503)
 
 
 @router.post(
@@ -106,7 +103,7 @@ def update_advice(
     "/{slug}",
     operation_id="delete_advice",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404),
 )
 def delete_advice(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
     """Delete an advice topic (scope `content:write`); it stays listed as a tombstone for sync."""

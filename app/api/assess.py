@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from app.api.deps import AssessClient, PrivateCache, RulesetDep, SessionDep
@@ -26,12 +25,15 @@ BATCH_MAX_BODY_BYTES = 1024 * 1024
     "/assess",
     operation_id="assess",
     status_code=201,
+    # Two documented answers (201 stored, 200 not stored): each has its own model below.
+    response_model=None,
     responses={
         200: {
             "model": AssessmentResult,
             "description": "Assessed and not stored (`store: false`): no id.",
         },
         201: {
+            "model": Assessment,
             "description": "Assessed and stored; `Location` names the stored assessment.",
             "headers": {
                 "Location": {
@@ -40,7 +42,7 @@ BATCH_MAX_BODY_BYTES = 1024 * 1024
                 }
             },
         },
-        **problem_responses(401, 403, 413, 415, 422, 429, 503),
+        **problem_responses(403, 413, 415, 422),
     },
 )
 def assess(
@@ -52,7 +54,7 @@ def assess(
     explain: Annotated[
         bool, Query(description="Add `explanation`: every rule evaluated, fired or not.")
     ] = False,
-) -> Assessment:
+) -> Assessment | AssessmentResult:
     """Assess a runner: risk factors, triage, running advice and ordered actions.
 
     Red flags are screened first and nothing outranks them. Stored unless `store` is false
@@ -62,12 +64,8 @@ def assess(
     outcome = assessments.run_one(session=session, client=client, request=body, ruleset=ruleset)
     extra = {"explanation": outcome.explanation} if explain else {}
     if outcome.assessment is None:
-        unstored = outcome.result.model_copy(update=extra)
-        return JSONResponse(  # type: ignore[return-value]
-            unstored.model_dump(mode="json"),
-            status_code=200,
-            headers={"Cache-Control": response.headers["Cache-Control"]},
-        )
+        response.status_code = 200
+        return outcome.result.model_copy(update=extra)
     response.headers["Location"] = f"/assessments/{outcome.assessment.id}"
     return outcome.assessment.model_copy(update=extra)
 
@@ -103,7 +101,7 @@ class BatchResponse(BaseModel):
 @router.post(
     "/assess/batch",
     operation_id="assess_batch",
-    responses=problem_responses(401, 403, 413, 415, 422, 429, 503),
+    responses=problem_responses(403, 413, 415, 422),
 )
 def assess_batch(
     body: BatchRequest,

@@ -32,7 +32,7 @@ router = APIRouter(tags=["assessment"], dependencies=[PrivateCache])
 @router.get(
     "/assessments",
     operation_id="list_assessments",
-    responses=problem_responses(400, 401, 403, 422, 429, 503),
+    responses=problem_responses(400, 403, 422),
 )
 def list_assessments(
     client: AssessClient,
@@ -59,7 +59,7 @@ def list_assessments(
 @router.get(
     "/assessments/{assessment_id}",
     operation_id="get_assessment",
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404, 422),
 )
 def get_assessment(
     assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
@@ -71,7 +71,7 @@ def get_assessment(
 @router.get(
     "/assessments/{assessment_id}/explain",
     operation_id="explain_assessment",
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404, 422),
 )
 def explain_assessment(
     assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
@@ -86,7 +86,7 @@ def explain_assessment(
     "/assessments/{assessment_id}",
     operation_id="delete_assessment",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404, 422),
 )
 def delete_assessment(
     assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
@@ -99,7 +99,7 @@ def delete_assessment(
 @router.delete(
     "/subjects/{subject_id}",
     operation_id="erase_subject",
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404, 422),
 )
 def erase_subject(subject_id: str, client: AssessClient, session: SessionDep) -> SubjectErasure:
     """Erase everything stored for one of your subjects (the right to erasure)."""

@@ -25,7 +25,7 @@ router = APIRouter(tags=["audit"], dependencies=[PrivateCache])
 @router.get(
     "/audit",
     operation_id="list_audit",
-    responses=problem_responses(400, 401, 403, 422, 429, 503),
+    responses=problem_responses(400, 403, 422),
 )
 def list_audit(
     auditor: Auditor,

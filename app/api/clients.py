@@ -16,7 +16,7 @@ router = APIRouter(prefix="/clients", tags=["clients"], dependencies=[PrivateCac
     "",
     operation_id="create_client",
     status_code=201,
-    responses=problem_responses(401, 403, 409, 413, 415, 422, 429, 503),
+    responses=problem_responses(403, 409, 413, 415, 422),
 )
 def create_client(
     body: ClientCreate,
@@ -43,7 +43,7 @@ def create_client(
     return clients.with_key(client, key)
 
 
-@router.get("", operation_id="list_clients", responses=problem_responses(401, 403, 429, 503))
+@router.get("", operation_id="list_clients", responses=problem_responses(403))
 def list_clients(admin: ClientsAdmin, session: SessionDep) -> ClientPage:
     """List every client, revoked ones included, by name. Keys are never shown."""
     return ClientPage(
@@ -52,9 +52,7 @@ def list_clients(admin: ClientsAdmin, session: SessionDep) -> ClientPage:
     )
 
 
-@router.get(
-    "/{name}", operation_id="get_client", responses=problem_responses(401, 403, 404, 429, 503)
-)
+@router.get("/{name}", operation_id="get_client", responses=problem_responses(403, 404))
 def get_client(name: str, admin: ClientsAdmin, session: SessionDep) -> ClientPublic:
     """Get one client."""
     return clients.to_public(clients.get_client(session=session, name=name))
@@ -63,7 +61,7 @@ def get_client(name: str, admin: ClientsAdmin, session: SessionDep) -> ClientPub
 @router.delete(
     "/{name}",
     operation_id="revoke_client",
-    responses=problem_responses(401, 403, 404, 429, 503),
+    responses=problem_responses(403, 404),
 )
 def revoke_client(name: str, admin: ClientsAdmin, session: SessionDep) -> ClientPublic:
     """Revoke a client's key at once. Its stored assessments stay; the name stays taken."""

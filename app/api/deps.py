@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import Settings
-from app.errors import FORBIDDEN, UNAUTHORIZED, ProblemError
+from app.errors import FORBIDDEN, RATE_LIMITED, UNAUTHORIZED, ProblemError
 from app.models.clients import ApiClient, Scope
+from app.ratelimit import Decision, RateLimiter
 from app.rules.ruleset import Ruleset
 from app.services import clients
 from app.services.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -138,6 +139,8 @@ def current_client(
         return None
     client = clients.authenticate(session=session, key=key, secret=settings.secret_value)
     if client is None:
+        # A wrong key spends the caller's anonymous allowance: guessing keys is rate limited.
+        _enforce(request, f"ip:{client_ip(request)}", settings.anon_rate_limit_per_minute, "per-ip")
         raise ProblemError(
             UNAUTHORIZED,
             "The API key is not valid (unknown or revoked).",
@@ -173,3 +176,42 @@ AssessClient = Annotated[ApiClient, Depends(require_scope(Scope.assess))]
 ContentEditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write))]
 ClientsAdmin = Annotated[ApiClient, Depends(require_scope(Scope.clients_admin))]
 Auditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write, Scope.clients_admin))]
+
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _enforce(request: Request, key: str, limit: int, policy: str) -> Decision:
+    limiter: RateLimiter = request.app.state.limiter
+    decision = limiter.hit(key, limit)
+    if not decision.allowed:
+        raise ProblemError(
+            RATE_LIMITED,
+            f"Rate limit of {limit} requests a minute reached; retry after "
+            f"{decision.reset_seconds} seconds.",
+            headers={"Retry-After": str(decision.reset_seconds), **decision.headers(policy)},
+        )
+    return decision
+
+
+def rate_limit(
+    request: Request, response: Response, settings: SettingsDep, client: OptionalClient
+) -> None:
+    """Every API request counts against its key's limit, or its IP's without a key."""
+    if client is not None:
+        decision = _enforce(
+            request, f"client:{client.id}", settings.rate_limit_per_minute, "per-key"
+        )
+        response.headers.update(decision.headers("per-key"))
+    else:
+        decision = _enforce(
+            request, f"ip:{client_ip(request)}", settings.anon_rate_limit_per_minute, "per-ip"
+        )
+        response.headers.update(decision.headers("per-ip"))
+
+
+RateLimited = Depends(rate_limit)

@@ -18,7 +18,7 @@ from app.api.deps import (
     SlugPath,
     UpdatedSinceQuery,
 )
-from app.errors import problem_responses
+from app.errors import WRITE_ERRORS, problem_responses
 from app.models.content import ExerciseIn, ExercisePage, ExercisePatch, ExercisePublic
 from app.services import content_admin, exercises
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/exercises", tags=["exercises"])
     "",
     dependencies=[PublicCache],
     operation_id="list_exercises",
-    responses=problem_responses(400, 422, 429),
+    responses=problem_responses(400, 422),
 )
 def list_exercises(
     session: SessionDep,
@@ -84,14 +84,11 @@ def list_exercises(
     "/{slug}",
     dependencies=[PublicCache],
     operation_id="get_exercise",
-    responses=problem_responses(404, 422, 429),
+    responses=problem_responses(404),
 )
 def get_exercise(slug: SlugPath, session: SessionDep) -> ExercisePublic:
     """Get one exercise: dosage, ordered steps, cautions and sources."""
     return exercises.get_exercise(session=session, slug=slug)
-
-
-WRITE_ERRORS = problem_responses(401, 403, 409, 413, 415, 422, 429, 503)
 
 
 @router.post(
@@ -144,7 +141,7 @@ def update_exercise(
     "/{slug}",
     operation_id="delete_exercise",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 422, 429, 503),
+    responses=problem_responses(403, 404, 409),
 )
 def delete_exercise(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
     """Delete an exercise (scope `content:write`); it stays listed as a tombstone for sync."""

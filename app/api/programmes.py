@@ -18,7 +18,7 @@ from app.api.deps import (
     SlugPath,
     UpdatedSinceQuery,
 )
-from app.errors import problem_responses
+from app.errors import WRITE_ERRORS, problem_responses
 from app.models.content import ProgrammeIn, ProgrammePage, ProgrammePatch, ProgrammePublic
 from app.services import content_admin, programmes
 from app.vocabulary import Phase
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/programmes", tags=["programmes"])
     "",
     dependencies=[PublicCache],
     operation_id="list_programmes",
-    responses=problem_responses(400, 422, 429),
+    responses=problem_responses(400, 422),
 )
 def list_programmes(
     session: SessionDep,
@@ -55,14 +55,11 @@ def list_programmes(
     "/{slug}",
     dependencies=[PublicCache],
     operation_id="get_programme",
-    responses=problem_responses(404, 422, 429),
+    responses=problem_responses(404),
 )
 def get_programme(slug: SlugPath, session: SessionDep) -> ProgrammePublic:
     """Get one programme: who it is for, when to stop, and its exercises in order."""
     return programmes.get_programme(session=session, slug=slug)
-
-
-WRITE_ERRORS = problem_responses(401, 403, 409, 413, 415, 422, 429, 503)
 
 
 @router.post(
@@ -115,7 +112,7 @@ def update_programme(
     "/{slug}",
     operation_id="delete_programme",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(403, 404),
 )
 def delete_programme(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
     """Delete a programme (scope `content:write`); it stays listed as a tombstone for sync."""

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.db import utcnow
 from app.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
+from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
 from app.models.assessments import (
     Assessment,
@@ -194,6 +195,8 @@ def run_batch(
     if records:
         session.add_all(records)
         session.commit()
+    for outcome in outcomes:
+        count_assessment(outcome.result.triage.level.value)
     return outcomes
 
 

@@ -1,0 +1,57 @@
+"""Prometheus metrics: requests by route and status, latency, assessments by triage level.
+
+With several workers, `backpain serve` points PROMETHEUS_MULTIPROC_DIR at a fresh folder
+before the workers start; each worker then writes its samples there and /metrics adds them
+up, so the figures are right whichever worker answers the scrape.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+REQUESTS = Counter(
+    "backpain_http_requests_total",
+    "HTTP requests by method, route template and status code.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "backpain_http_request_duration_seconds",
+    "Time to answer HTTP requests, by method and route template.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+ASSESSMENTS = Counter(
+    "backpain_assessments_total",
+    "Assessments made, stored or not, by triage level.",
+    ["triage_level"],
+)
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+    LATENCY.labels(method=method, route=route).observe(seconds)
+
+
+def count_assessment(triage_level: str) -> None:
+    ASSESSMENTS.labels(triage_level=triage_level).inc()
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in the Prometheus text format, summed over workers when there are several."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -1,0 +1,94 @@
+"""Rate limits: fixed one-minute windows per API key, or per IP address without one.
+
+In memory by default (each worker process counts on its own); with REDIS_URL the counts are
+shared by every worker and instance. If Redis cannot be reached the limiter lets requests
+through and logs it: a broken limiter must not take the API down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from threading import Lock
+from typing import Protocol
+
+import redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+    def headers(self, policy: str) -> dict[str, str]:
+        """IETF draft RateLimit header fields (and the policy they follow)."""
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+            "RateLimit-Policy": f'{self.limit};w={WINDOW_SECONDS};comment="{policy}"',
+        }
+
+
+class RateLimiter(Protocol):
+    def hit(self, key: str, limit: int) -> Decision: ...
+
+
+def _window(now: float) -> tuple[int, int]:
+    """The current window's number and the seconds until it ends (at least 1)."""
+    index = int(now // WINDOW_SECONDS)
+    reset = max(1, math.ceil((index + 1) * WINDOW_SECONDS - now))
+    return index, reset
+
+
+def _decide(count: int, limit: int, reset: int) -> Decision:
+    return Decision(
+        allowed=count <= limit, limit=limit, remaining=max(0, limit - count), reset_seconds=reset
+    )
+
+
+class MemoryRateLimiter:
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._lock = Lock()
+
+    def hit(self, key: str, limit: int) -> Decision:
+        index, reset = _window(time.time())
+        with self._lock:
+            window, count = self._counts.get(key, (index, 0))
+            count = count + 1 if window == index else 1
+            self._counts[key] = (index, count)
+            if len(self._counts) > 100_000:  # forget finished windows
+                self._counts = {k: v for k, v in self._counts.items() if v[0] == index}
+        return _decide(count, limit, reset)
+
+
+class RedisRateLimiter:
+    def __init__(self, url: str, *, prefix: str = "backpain:ratelimit:") -> None:
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._prefix = prefix
+
+    def hit(self, key: str, limit: int) -> Decision:
+        index, reset = _window(time.time())
+        name = f"{self._prefix}{key}:{index}"
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.incr(name)
+            pipe.expire(name, WINDOW_SECONDS * 2)
+            count, _ = pipe.execute()
+        except RedisError as error:
+            log.warning("rate limiter unavailable, letting the request through: %s", error)
+            return Decision(allowed=True, limit=limit, remaining=limit, reset_seconds=reset)
+        return _decide(int(count), limit, reset)
+
+
+def make_limiter(redis_url: str | None) -> RateLimiter:
+    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()

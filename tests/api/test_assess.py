@@ -1,0 +1,272 @@
+"""POST /assess over HTTP: status codes, Location, storage, and 422s that name the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from app.models import AssessmentRecord
+from tests.api.conftest import Caller
+
+DESK_WORKER = {
+    "subject_id": "runner-4821",
+    "age_years": 34,
+    "training": {"weekly_distance_km": 48, "baseline_weekly_distance_km": 32},
+    "sitting": {
+        "hours_per_day": 9,
+        "longest_bout_minutes": 150,
+        "runs_straight_after_sitting": True,
+    },
+    "symptoms": {
+        "pain_now": 3,
+        "pain_worst_24h": 3,
+        "onset": "gradual",
+        "duration_days": 6,
+        "tight_areas": ["hip_flexors", "hamstrings"],
+    },
+}
+LOCKED_UP = {
+    "symptoms": {
+        "pain_now": 8,
+        "onset": "sudden",
+        "duration_days": 1,
+        "locked_up": True,
+    },
+    "activities": {"weight_training": True},
+}
+
+
+def stored_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(AssessmentRecord)).one())
+
+
+def test_a_stored_assessment_is_201_with_location_and_id(
+    client: TestClient, runner_app: Caller
+) -> None:
+    response = client.post("/assess", json=DESK_WORKER, headers=runner_app.headers)
+    assert response.status_code == 201
+    body = response.json()
+    assert response.headers["location"] == f"/assessments/{body['id']}"
+    assert body["subject_id"] == "runner-4821"
+    assert body["created_at"]
+    assert body["ruleset_version"]
+    assert "not a diagnosis" in body["disclaimer"]
+    assert response.headers["cache-control"] == "private, no-store"
+    assert client.get(response.headers["location"], headers=runner_app.headers).json() == body
+
+
+def test_store_false_is_200_without_storage_fields_and_stores_nothing(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    before = stored_count(session)
+    response = client.post(
+        "/assess", json={**DESK_WORKER, "store": False}, headers=runner_app.headers
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert {"id", "created_at", "subject_id"}.isdisjoint(body)
+    assert "location" not in response.headers
+    assert body["severity"] == "mild"
+    assert stored_count(session) == before
+
+
+def test_subject_id_is_null_when_stored_without_one(client: TestClient, runner_app: Caller) -> None:
+    body = client.post("/assess", json=LOCKED_UP, headers=runner_app.headers).json()
+    assert body["subject_id"] is None
+
+
+def test_desk_worker_with_a_mileage_jump(client: TestClient, runner_app: Caller) -> None:
+    body = client.post("/assess", json=DESK_WORKER, headers=runner_app.headers).json()
+    codes = {f["code"]: f for f in body["risk_factors"]}
+    assert codes["training_volume_spike"]["level"] == "high"
+    assert codes["training_volume_spike"]["evidence"]["load_ratio"] == 1.5
+    assert {"prolonged_sitting", "sit_then_run", "myofascial_tension"} <= set(codes)
+    assert body["triage"]["level"] == "self_care"
+    assert body["running"]["advice"] == "reduce"
+    actions = [a["code"] for a in body["actions"]]
+    assert actions[0] == "stay_calm"
+    assert {"mobilise_before_running", "stay_mobile_change_position"} <= set(actions)
+
+
+def test_acute_locked_up_back(client: TestClient, runner_app: Caller) -> None:
+    body = client.post("/assess", json=LOCKED_UP, headers=runner_app.headers).json()
+    assert [f["code"] for f in body["risk_factors"]] == ["acute_episode"]
+    assert body["running"]["advice"] == "stop"
+    assert body["triage"]["level"] == "see_physio"
+    actions = {a["code"]: a for a in body["actions"]}
+    assert actions["see_physiotherapist"]["timeframe"] == "today"
+    assert "avoid_weights_and_high_impact" in actions
+    assert "stop_running" in actions
+    for link in actions["gentle_stretching"]["exercises"]:
+        exercise = client.get(link["href"]).json()
+        assert "acute" in exercise["phases"]
+
+
+def test_a_red_flag_always_wins(client: TestClient, runner_app: Caller) -> None:
+    request = {
+        "training": {"weekly_distance_km": 10, "baseline_weekly_distance_km": 10},
+        "symptoms": {
+            "pain_now": 1,
+            "onset": "gradual",
+            "duration_days": 2,
+            "red_flags": ["bladder_or_bowel_dysfunction", "fever_or_unwell"],
+        },
+    }
+    body = client.post("/assess", json=request, headers=runner_app.headers).json()
+    assert body["triage"]["level"] == "emergency"
+    assert body["running"]["advice"] == "stop"
+    assert body["actions"][0]["code"] == "seek_emergency_care"
+    assert body["actions"][0]["priority"] == 1
+    assert "see_doctor_urgently" not in [a["code"] for a in body["actions"]]
+    assert [f["code"] for f in body["red_flags"]] == [
+        "bladder_or_bowel_dysfunction",
+        "fever_or_unwell",
+    ]
+
+
+def test_every_linked_exercise_resolves(client: TestClient, runner_app: Caller) -> None:
+    body = client.post("/assess", json=DESK_WORKER, headers=runner_app.headers).json()
+    links = [link for action in body["actions"] for link in action["exercises"]]
+    assert links
+    for link in links:
+        assert link["href"] == f"/exercises/{link['slug']}"
+        exercise = client.get(link["href"])
+        assert exercise.status_code == 200
+        assert exercise.json()["name"] == link["name"]
+
+
+def test_explain_flag_adds_every_rule(client: TestClient, runner_app: Caller) -> None:
+    body = client.post(
+        "/assess", params={"explain": "true"}, json=DESK_WORKER, headers=runner_app.headers
+    ).json()
+    rules = body["explanation"]["rules"]
+    assert [r["rule"] for r in rules] == [f"R{n}" for n in range(1, 18)]
+    r7 = next(r for r in rules if r["rule"] == "R7")
+    assert r7["fired"] is True
+    assert r7["inputs"]["load_ratio"] == 1.5
+    assert r7["thresholds"] == {"load_ratio_moderate": 1.1, "load_ratio_high": 1.3}
+    assert (
+        "explanation"
+        not in client.post("/assess", json=DESK_WORKER, headers=runner_app.headers).json()
+    )
+
+
+def _problem(response: Any) -> dict[str, Any]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["type"] == "/problems/validation-error"
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("request_body", "fields"),
+    [
+        ({}, ["training", "sitting", "symptoms"]),
+        ({"activities": {"weight_training": True}}, ["training", "sitting", "symptoms"]),
+        ({"symptoms": {"pain_now": 11}}, ["symptoms.pain_now"]),
+        ({"symptoms": {"pain_now": 3.5}}, ["symptoms.pain_now"]),
+        ({"symptoms": {"pain_now": True}}, ["symptoms.pain_now"]),
+        ({"symptoms": {"pain_now": "3"}}, ["symptoms.pain_now"]),
+        ({"symptoms": {"pain_now": None}}, ["symptoms.pain_now"]),
+        ({"symptoms": {}}, ["symptoms.pain_now"]),
+        ({"symptoms": {"pain_now": 4}}, ["symptoms.onset", "symptoms.duration_days"]),
+        (
+            {
+                "symptoms": {
+                    "pain_now": 5,
+                    "pain_worst_24h": 3,
+                    "onset": "sudden",
+                    "duration_days": 1,
+                }
+            },
+            ["symptoms.pain_worst_24h"],
+        ),
+        ({"symptoms": {"pain_now": 0, "red_flags": ["headache"]}}, ["symptoms.red_flags[0]"]),
+        ({"symptoms": {"pain_now": 0, "tight_areas": ["ears"]}}, ["symptoms.tight_areas[0]"]),
+        ({"symptoms": {"pain_now": 0, "paine": 1}}, ["symptoms.paine"]),
+        ({"sitting": {"hours_per_day": 25}}, ["sitting.hours_per_day"]),
+        (
+            {"sitting": {"hours_per_day": 8, "longest_bout_minutes": -1}},
+            ["sitting.longest_bout_minutes"],
+        ),
+        ({"training": {"weekly_distance_km": 10}}, ["training.baseline_weekly_distance_km"]),
+        (
+            {"training": {"weekly_distance_km": 10, "baseline_weekly_distance_km": 501}},
+            ["training.baseline_weekly_distance_km"],
+        ),
+        ({"age_years": 15, "sitting": {"hours_per_day": 1}}, ["age_years"]),
+        ({"subject_id": "jane@example.com", "sitting": {"hours_per_day": 1}}, ["subject_id"]),
+        ({"store": "no", "sitting": {"hours_per_day": 1}}, ["store"]),
+        ({"unknown": 1, "sitting": {"hours_per_day": 1}}, ["unknown"]),
+    ],
+)
+def test_bad_input_is_a_422_naming_each_field(
+    client: TestClient,
+    runner_app: Caller,
+    session: Session,
+    request_body: dict[str, Any],
+    fields: list[str],
+) -> None:
+    before = stored_count(session)
+    body = _problem(client.post("/assess", json=request_body, headers=runner_app.headers))
+    assert [e["field"] for e in body["errors"]] == fields
+    assert all(e["detail"] for e in body["errors"])
+    assert stored_count(session) == before
+
+
+def test_under_16_says_out_of_scope(client: TestClient, runner_app: Caller) -> None:
+    body = _problem(
+        client.post(
+            "/assess",
+            json={"age_years": 15, "sitting": {"hours_per_day": 1}},
+            headers=runner_app.headers,
+        )
+    )
+    assert "out of scope" in body["errors"][0]["detail"]
+
+
+def test_integers_written_as_3_0_are_accepted(client: TestClient, runner_app: Caller) -> None:
+    response = client.post(
+        "/assess",
+        json={"symptoms": {"pain_now": 3.0, "onset": "gradual", "duration_days": 2.0}},
+        headers=runner_app.headers,
+    )
+    assert response.status_code == 201
+    assert response.json()["severity"] == "mild"
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b"null"])
+def test_malformed_or_non_object_json_is_a_422_naming_body(
+    client: TestClient, runner_app: Caller, raw: bytes
+) -> None:
+    response = client.post(
+        "/assess",
+        content=raw,
+        headers={**runner_app.headers, "Content-Type": "application/json"},
+    )
+    body = _problem(response)
+    assert [e["field"] for e in body["errors"]] == ["body"]
+
+
+def test_a_non_json_content_type_is_a_415(client: TestClient, runner_app: Caller) -> None:
+    response = client.post(
+        "/assess",
+        content=b'{"sitting": {"hours_per_day": 9}}',
+        headers={**runner_app.headers, "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 415
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/unsupported-media-type"
+
+
+def test_a_body_over_64_kib_is_a_413(client: TestClient, runner_app: Caller) -> None:
+    big = {"sitting": {"hours_per_day": 9}, "subject_id": "x", "pad": "y" * (70 * 1024)}
+    response = client.post("/assess", json=big, headers=runner_app.headers)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "65536" in response.json()["detail"]

@@ -1,0 +1,231 @@
+"""Stored assessments: history (newest first, paged), rule 14 from history, explain, delete,
+erasure, purge, batch, and tenant isolation (another client's things are 404, never 403)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.db import utcnow
+from app.models import AssessmentRecord
+from app.services import assessments
+from tests.api.conftest import Caller
+from tests.api.test_assess import DESK_WORKER, LOCKED_UP
+
+NO_PAIN = {"sitting": {"hours_per_day": 4}}
+
+
+def painful(subject: str, **symptoms: Any) -> dict[str, Any]:
+    return {
+        "subject_id": subject,
+        "symptoms": {"pain_now": 2, "onset": "gradual", "duration_days": 3, **symptoms},
+    }
+
+
+def post(client: TestClient, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post("/assess", json=body, headers=caller.headers)
+    assert response.status_code in (200, 201), response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_history_lists_a_subjects_assessments_newest_first(
+    client: TestClient, runner_app: Caller
+) -> None:
+    ids = [post(client, runner_app, painful("runner-7"))["id"] for _ in range(5)]
+    post(client, runner_app, painful("someone-else"))
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"subject_id": "runner-7", "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = client.get("/assessments", params=params, headers=runner_app.headers).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(ids))
+
+
+def test_two_earlier_painful_assessments_make_a_recurrence(
+    client: TestClient, runner_app: Caller
+) -> None:
+    first = post(client, runner_app, painful("runner-9"))
+    assert "recurrent_episodes" not in [f["code"] for f in first["risk_factors"]]
+    post(client, runner_app, painful("runner-9"))
+    third = post(client, runner_app, {**painful("runner-9"), "store": False})
+    factor = next(f for f in third["risk_factors"] if f["code"] == "recurrent_episodes")
+    assert factor["evidence"]["earlier_painful_assessments"] == 2
+    assert {"running_technique_analysis", "strength_training"} <= {
+        a["code"] for a in third["actions"]
+    }
+
+
+def test_history_ignores_pain_free_and_old_assessments(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    post(client, runner_app, {**NO_PAIN, "subject_id": "runner-3"})
+    old = post(client, runner_app, painful("runner-3"))
+    record = session.get(AssessmentRecord, uuid.UUID(old["id"]))
+    assert record is not None
+    record.created_at = utcnow() - timedelta(days=366)
+    session.add(record)
+    session.commit()
+    post(client, runner_app, painful("runner-3"))
+    latest = post(client, runner_app, {**painful("runner-3"), "store": False})
+    assert "recurrent_episodes" not in [f["code"] for f in latest["risk_factors"]]
+
+
+def test_history_is_per_client(client: TestClient, runner_app: Caller, other_app: Caller) -> None:
+    post(client, other_app, painful("shared-name"))
+    post(client, other_app, painful("shared-name"))
+    mine = post(client, runner_app, painful("shared-name"))
+    assert "recurrent_episodes" not in [f["code"] for f in mine["risk_factors"]]
+
+
+def test_explain_a_stored_assessment(client: TestClient, runner_app: Caller) -> None:
+    stored = post(client, runner_app, LOCKED_UP)
+    response = client.get(f"/assessments/{stored['id']}/explain", headers=runner_app.headers)
+    body = response.json()
+    assert body["assessment_id"] == stored["id"]
+    rules = {r["rule"]: r for r in body["explanation"]["rules"]}
+    assert len(rules) == 17
+    assert rules["R3"]["fired"] is True
+    assert rules["R3"]["inputs"]["locked_up"] is True
+    assert rules["R1"]["fired"] is False
+    assert rules["R1"]["effects"] == {}
+
+
+def test_delete_an_assessment(client: TestClient, runner_app: Caller) -> None:
+    stored = post(client, runner_app, DESK_WORKER)
+    path = f"/assessments/{stored['id']}"
+    assert client.delete(path, headers=runner_app.headers).status_code == 204
+    assert client.get(path, headers=runner_app.headers).status_code == 404
+    assert client.delete(path, headers=runner_app.headers).status_code == 404
+
+
+def test_erasing_a_subject_deletes_everything_stored_for_it(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    for _ in range(3):
+        post(client, runner_app, painful("to-forget"))
+    keep = post(client, runner_app, painful("to-keep"))
+    response = client.delete("/subjects/to-forget", headers=runner_app.headers)
+    assert response.status_code == 200
+    assert response.json() == {"subject_id": "to-forget", "assessments_deleted": 3}
+    left = session.exec(
+        select(AssessmentRecord.subject_id).where(col(AssessmentRecord.subject_id).like("to-%"))
+    ).all()
+    assert left == ["to-keep"]
+    assert client.get(f"/assessments/{keep['id']}", headers=runner_app.headers).status_code == 200
+    again = client.delete("/subjects/to-forget", headers=runner_app.headers)
+    assert again.status_code == 404
+
+
+def test_another_clients_assessment_is_404_for_get_delete_and_explain(
+    client: TestClient, runner_app: Caller, other_app: Caller
+) -> None:
+    theirs = post(client, other_app, painful("their-runner"))
+    for method, path in (
+        ("GET", f"/assessments/{theirs['id']}"),
+        ("GET", f"/assessments/{theirs['id']}/explain"),
+        ("DELETE", f"/assessments/{theirs['id']}"),
+        ("DELETE", "/subjects/their-runner"),
+    ):
+        response = client.request(method, path, headers=runner_app.headers)
+        assert response.status_code == 404, (method, path)
+        assert response.headers["content-type"] == "application/problem+json"
+    # Untouched for its owner.
+    assert client.get(f"/assessments/{theirs['id']}", headers=other_app.headers).status_code == 200
+    listing = client.get(
+        "/assessments", params={"subject_id": "their-runner"}, headers=runner_app.headers
+    )
+    assert listing.json() == {"items": [], "next_cursor": None}
+
+
+def test_an_unknown_id_is_404_and_a_malformed_one_422(
+    client: TestClient, runner_app: Caller
+) -> None:
+    missing = client.get(f"/assessments/{uuid.uuid4()}", headers=runner_app.headers)
+    assert missing.status_code == 404
+    malformed = client.get("/assessments/not-a-uuid", headers=runner_app.headers)
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["field"] == "assessment_id"
+
+
+def test_purge_removes_only_assessments_older_than_the_retention(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    old = post(client, runner_app, painful("purge-me"))
+    recent = post(client, runner_app, painful("purge-me"))
+    record = session.get(AssessmentRecord, uuid.UUID(old["id"]))
+    assert record is not None
+    record.created_at = utcnow() - timedelta(days=400)
+    session.add(record)
+    session.commit()
+    assert assessments.purge(session=session, older_than_days=365) == 1
+    assert session.get(AssessmentRecord, uuid.UUID(old["id"])) is None
+    assert session.get(AssessmentRecord, uuid.UUID(recent["id"])) is not None
+
+
+def test_a_batch_answers_each_item_in_order(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    items = [
+        DESK_WORKER,
+        {**LOCKED_UP, "store": False},
+        {"symptoms": {"pain_now": 12}},
+        {},
+        painful("batch-runner"),
+    ]
+    response = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4]
+    assert [r["status"] for r in body["results"]] == [201, 200, 422, 422, 201]
+    assert (body["stored"], body["invalid"]) == (2, 2)
+    first, unstored, bad, empty, last = body["results"]
+    assert first["assessment"]["subject_id"] == "runner-4821"
+    assert "id" not in unstored["assessment"]
+    assert unstored["assessment"]["running"]["advice"] == "stop"
+    assert bad["problem"]["errors"] == [
+        {"field": "symptoms.pain_now", "detail": "Input should be less than or equal to 10"}
+    ]
+    assert bad["problem"]["instance"] == "/assess/batch#/items/2"
+    assert [e["field"] for e in empty["problem"]["errors"]] == ["training", "sitting", "symptoms"]
+    stored_ids = {first["assessment"]["id"], last["assessment"]["id"]}
+    for assessment_id in stored_ids:
+        assert session.get(AssessmentRecord, uuid.UUID(assessment_id)) is not None
+
+
+def test_a_batch_counts_earlier_items_as_history(client: TestClient, runner_app: Caller) -> None:
+    items = [painful("batch-history"), painful("batch-history"), painful("batch-history")]
+    body = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers).json()
+    third = body["results"][2]["assessment"]
+    assert "recurrent_episodes" in [f["code"] for f in third["risk_factors"]]
+    first = body["results"][0]["assessment"]
+    assert "recurrent_episodes" not in [f["code"] for f in first["risk_factors"]]
+
+
+@pytest.mark.parametrize("count", [0, 501])
+def test_a_batch_needs_1_to_500_items(client: TestClient, runner_app: Caller, count: int) -> None:
+    response = client.post(
+        "/assess/batch", json={"items": [NO_PAIN] * count}, headers=runner_app.headers
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"][0]["field"] == "items"
+    assert "500" in body["errors"][0]["detail"] or "at least 1" in body["errors"][0]["detail"]
+
+
+def test_a_batch_of_500_is_accepted(client: TestClient, runner_app: Caller) -> None:
+    items = [{**NO_PAIN, "store": False}] * 500
+    response = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 500

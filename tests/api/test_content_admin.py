@@ -1,0 +1,196 @@
+"""Editing content: create, replace, patch, delete, with validation, tombstones and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.models import AuditEntry
+from app.services.seed import load_content_files
+from tests.api.conftest import Caller
+
+FILES = load_content_files()
+
+
+def exercise_body(slug: str, **changes: Any) -> dict[str, Any]:
+    source = next(e for e in FILES.exercises if e.slug == "bird-dog")
+    return {**source.model_dump(mode="json", exclude={"uuid"}), "slug": slug, **changes}
+
+
+def audit_for(session: Session, item: str) -> list[AuditEntry]:
+    return list(
+        session.exec(
+            select(AuditEntry).where(AuditEntry.item == item).order_by(col(AuditEntry.created_at))
+        )
+    )
+
+
+def test_create_an_exercise(client: TestClient, editor: Caller, session: Session) -> None:
+    body = exercise_body("new-drill", name="New drill")
+    response = client.post("/exercises", json=body, headers=editor.headers)
+    assert response.status_code == 201
+    created = response.json()
+    assert response.headers["location"] == "/exercises/new-drill"
+    assert created["name"] == "New drill"
+    assert response.headers["cache-control"] == "private, no-store"
+    assert client.get("/exercises/new-drill").json() == created
+    (entry,) = audit_for(session, "new-drill")
+    assert (entry.action, entry.actor, entry.resource) == ("create", "content-team", "exercise")
+    assert entry.before is None
+    assert entry.after is not None
+    assert entry.after["name"] == "New drill"
+
+
+def test_replace_and_patch_an_exercise(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    replaced = client.put(
+        "/exercises/bird-dog",
+        json=exercise_body("bird-dog", name="Bird dog v2"),
+        headers=editor.headers,
+    )
+    assert replaced.status_code == 200
+    assert replaced.json()["name"] == "Bird dog v2"
+    patched = client.patch(
+        "/exercises/bird-dog",
+        json={"difficulty": "intermediate", "contraindications": None},
+        headers={**editor.headers, "Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert body["difficulty"] == "intermediate"
+    assert body["contraindications"] == []
+    assert body["name"] == "Bird dog v2"
+    entries = audit_for(session, "bird-dog")
+    assert [e.action for e in entries] == ["update", "update"]
+    assert entries[1].before is not None
+    assert entries[1].after is not None
+    assert entries[1].before["difficulty"] != "intermediate"
+    assert entries[1].after["difficulty"] == "intermediate"
+
+
+def test_delete_leaves_a_tombstone_for_sync(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    created = client.post("/exercises", json=exercise_body("short-lived"), headers=editor.headers)
+    assert created.status_code == 201
+    assert client.delete("/exercises/short-lived", headers=editor.headers).status_code == 204
+    assert client.get("/exercises/short-lived").status_code == 404
+    since = created.json()["updated_at"]
+    changes = client.get("/exercises", params={"updated_since": since}).json()["items"]
+    tombstone = next(item for item in changes if item["slug"] == "short-lived")
+    assert tombstone["deleted"] is True
+    assert [e.action for e in audit_for(session, "short-lived")] == ["create", "delete"]
+
+
+def test_an_exercise_in_a_programme_cannot_be_deleted(client: TestClient, editor: Caller) -> None:
+    used = FILES.programmes[0].items[0].exercise
+    response = client.delete(f"/exercises/{used}", headers=editor.headers)
+    assert response.status_code == 409
+    assert FILES.programmes[0].slug in response.json()["detail"]
+    assert client.get(f"/exercises/{used}").status_code == 200
+
+
+def test_a_changed_exercise_moves_its_programmes_forward_for_sync(
+    client: TestClient, editor: Caller
+) -> None:
+    programme = FILES.programmes[0]
+    before = client.get(f"/programmes/{programme.slug}").json()["updated_at"]
+    slug = programme.items[0].exercise
+    client.patch(f"/exercises/{slug}", json={"summary": "Changed."}, headers=editor.headers)
+    after = client.get(f"/programmes/{programme.slug}").json()
+    assert after["updated_at"] > before
+    assert after["items"][0]["exercise"]["summary"] == "Changed."
+
+
+def test_a_taken_slug_is_a_409(client: TestClient, editor: Caller) -> None:
+    response = client.post("/exercises", json=exercise_body("dead-bug"), headers=editor.headers)
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "nul\u0000byte"}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"description": "x" * 4001}, "description"),
+        ({"steps": ["ok", "bad\u0000"]}, "steps[1]"),
+        ({"category": "yoga"}, "category"),
+        ({"equipment": ["none", "mat"]}, "equipment"),
+        ({"sources": ["made-up-source"]}, "sources[0]"),
+        ({"name": "  padded  "}, "name"),
+        ({"dosage": {"frequency": "daily"}}, "dosage"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_invalid_content_is_a_422_never_a_500(
+    client: TestClient, editor: Caller, changes: dict[str, Any], field: str
+) -> None:
+    response = client.post(
+        "/exercises", json=exercise_body("checked", **changes), headers=editor.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_a_malformed_slug_is_a_422(client: TestClient, editor: Caller) -> None:
+    response = client.post("/exercises", json=exercise_body("Not A Slug"), headers=editor.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "slug"
+
+
+def test_a_patch_that_would_break_the_item_is_a_422(client: TestClient, editor: Caller) -> None:
+    response = client.patch("/exercises/bird-dog", json={"name": None}, headers=editor.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+
+
+def test_writing_content_needs_content_write(client: TestClient, runner_app: Caller) -> None:
+    assert (
+        client.post("/exercises", json=exercise_body("x"), headers=runner_app.headers).status_code
+        == 403
+    )
+    assert client.delete("/exercises/bird-dog").status_code == 401
+
+
+def test_advice_and_programmes_are_editable_too(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    topic = next(a for a in FILES.advice if a.slug == "what-to-do-first")
+    body = {**topic.model_dump(mode="json", exclude={"uuid"}), "slug": "new-topic"}
+    assert client.post("/advice", json=body, headers=editor.headers).status_code == 201
+    programme = FILES.programmes[0]
+    body = {**programme.model_dump(mode="json", exclude={"uuid"}), "slug": "new-plan"}
+    body["items"] = [{"exercise": "no-such-exercise"}]
+    bad = client.post("/programmes", json=body, headers=editor.headers)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "items[0].exercise"
+    body["items"] = [{"exercise": "bird-dog", "notes": "Slowly."}]
+    made = client.post("/programmes", json=body, headers=editor.headers)
+    assert made.status_code == 201
+    assert made.json()["items"][0]["exercise"]["slug"] == "bird-dog"
+    assert client.delete("/advice/new-topic", headers=editor.headers).status_code == 204
+    assert [e.resource for e in audit_for(session, "new-plan")] == ["programme"]
+
+
+def test_the_audit_log_is_paged_newest_first(
+    client: TestClient, editor: Caller, runner_app: Caller
+) -> None:
+    for slug in ("audit-a", "audit-b", "audit-c"):
+        client.post("/exercises", json=exercise_body(slug), headers=editor.headers)
+    first = client.get(
+        "/audit", params={"limit": 2, "resource": "exercise"}, headers=editor.headers
+    )
+    assert first.status_code == 200
+    page = first.json()
+    assert [e["item"] for e in page["items"]] == ["audit-c", "audit-b"]
+    rest = client.get(
+        "/audit",
+        params={"limit": 2, "resource": "exercise", "cursor": page["next_cursor"]},
+        headers=editor.headers,
+    ).json()
+    assert rest["items"][0]["item"] == "audit-a"
+    assert client.get("/audit", headers=runner_app.headers).status_code == 403

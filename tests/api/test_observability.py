@@ -1,0 +1,163 @@
+"""Request ids, one structured log line a request (no bodies), metrics, security headers,
+CORS, and problem+json for every error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Caller
+from tests.conftest import AppFactory
+
+SECRET_SYMPTOM = "pins-and-needles-secret-marker"
+
+
+def test_a_uuid_request_id_is_echoed(client: TestClient) -> None:
+    rid = str(uuid.uuid4())
+    response = client.get("/healthz", headers={"X-Request-ID": rid.upper()})
+    assert response.headers["x-request-id"] == rid
+
+
+@pytest.mark.parametrize("given", [None, "not-a-uuid", "abc\r\nInjected: yes", "1" * 500])
+def test_anything_else_gets_a_fresh_request_id(client: TestClient, given: str | None) -> None:
+    headers = {"X-Request-ID": given} if given is not None else {}
+    response = client.get("/exercises/no-such-thing", headers=headers)
+    rid = response.headers["x-request-id"]
+    assert str(uuid.UUID(rid)) == rid
+    assert rid != given
+    assert response.json()["request_id"] == rid
+
+
+def test_one_json_log_line_a_request_without_bodies_or_queries(
+    client: TestClient, runner_app: Caller, caplog: pytest.LogCaptureFixture
+) -> None:
+    rid = str(uuid.uuid4())
+    body = {"subject_id": SECRET_SYMPTOM, "sitting": {"hours_per_day": 9}}
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        client.post(
+            "/assess",
+            params={"explain": "true"},
+            json=body,
+            headers={**runner_app.headers, "X-Request-ID": rid},
+        )
+    records = [r for r in caplog.records if r.name == "app.access"]
+    assert len(records) == 1
+    from app.observability import JsonFormatter
+
+    line = JsonFormatter().format(records[0])
+    entry = json.loads(line)
+    assert entry["method"] == "POST"
+    assert entry["route"] == "/assess"
+    assert entry["status"] == 201
+    assert entry["client"] == "runner-app"
+    assert entry["request_id"] == rid
+    assert entry["duration_ms"] >= 0
+    assert SECRET_SYMPTOM not in line
+    assert "explain" not in line
+    assert "hours_per_day" not in line
+
+
+def test_logs_name_the_route_template_not_the_path(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        client.get("/exercises/bird-dog")
+    (record,) = [r for r in caplog.records if r.name == "app.access"]
+    assert record.route == "/exercises/{slug}"  # type: ignore[attr-defined]
+
+
+def test_metrics_count_requests_and_assessments(client: TestClient, runner_app: Caller) -> None:
+    def value(text: str, prefix: str) -> float:
+        for line in text.splitlines():
+            if line.startswith(prefix):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    before = client.get("/metrics").text
+    client.get("/exercises/bird-dog")
+    client.post(
+        "/assess",
+        json={"symptoms": {"pain_now": 0, "red_flags": ["saddle_anaesthesia"]}, "store": False},
+        headers=runner_app.headers,
+    )
+    after = client.get("/metrics")
+    assert after.headers["content-type"].startswith("text/plain")
+    request_line = (
+        'backpain_http_requests_total{method="GET",route="/exercises/{slug}",status="200"}'
+    )
+    assert value(after.text, request_line) == value(before, request_line) + 1
+    emergency = 'backpain_assessments_total{triage_level="emergency"}'
+    assert value(after.text, emergency) == value(before, emergency) + 1
+    assert "backpain_http_request_duration_seconds_bucket" in after.text
+
+
+def test_security_headers_are_on_every_response(client: TestClient) -> None:
+    for path in ("/exercises", "/exercises/nope", "/healthz"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "default-src 'none'" in headers["content-security-policy"]
+
+
+def test_cors_is_off_by_default(client: TestClient) -> None:
+    response = client.get("/exercises", headers={"Origin": "https://app.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_cors_allows_configured_origins_only(make_app: AppFactory) -> None:
+    with TestClient(make_app(cors_origins=["https://app.example"])) as client:
+        allowed = client.options(
+            "/assess",
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
+        other = client.get("/exercises", headers={"Origin": "https://evil.example"})
+        simple = client.get("/exercises", headers={"Origin": "https://app.example"})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in other.headers
+    assert "etag" in simple.headers["access-control-expose-headers"].lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/nowhere", 404),
+        ("PUT", "/healthz", 405),
+        ("DELETE", "/assess", 405),
+    ],
+)
+def test_framework_errors_are_problems_too(
+    client: TestClient, method: str, path: str, status: int
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["instance"] == path
+    assert body["request_id"] == response.headers["x-request-id"]
+
+
+def test_an_unexpected_error_is_a_500_problem_without_internals(make_app: AppFactory) -> None:
+    application = make_app()
+
+    @application.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    with TestClient(application, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret internal detail" not in response.text
+    assert "Traceback" not in response.text
+    assert response.json()["request_id"] == response.headers["x-request-id"]
