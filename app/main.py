@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from sqlmodel import Session
 
 from app import __version__
 from app.api import (
@@ -21,6 +22,7 @@ from app.api import (
     health,
     metrics,
     programmes,
+    vocabulary,
 )
 from app.api.assess import BATCH_MAX_BODY_BYTES
 from app.api.deps import RateLimited
@@ -31,9 +33,9 @@ from app.middleware import (
     ConditionalGetMiddleware,
     RequestBodyMiddleware,
     RequestContextMiddleware,
-    SecurityHeadersMiddleware,
 )
 from app.observability import REQUEST_ID_HEADER
+from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
 
@@ -48,9 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ruleset = load_ruleset()
     engine = create_db_engine(settings)
 
+    limiter = make_limiter(settings.redis_url)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await limiter.close()
         engine.dispose()
 
     app = FastAPI(
@@ -61,11 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.session_factory = lambda: Session(engine, expire_on_commit=False)
     app.state.ruleset = ruleset
-    app.state.limiter = make_limiter(settings.redis_url)
+    app.state.limiter = limiter
     install_error_handlers(app)
     # Listed innermost first (each add wraps the ones before): ETags, body limits, CORS,
-    # security headers, and outermost the request id, access log and last-resort 500.
+    # and outermost the request id, security headers, access log and last-resort 500.
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBodyMiddleware, limits={"/assess/batch": BATCH_MAX_BODY_BYTES})
     if settings.cors_origins:
@@ -86,7 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             max_age=600,
         )
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     for router in (
         assess.router,
@@ -94,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exercises.router,
         programmes.router,
         advice.router,
+        vocabulary.router,
         clients.router,
         audit.router,
     ):
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Probes and metrics are for the platform: never rate limited, never authenticated.
     app.include_router(health.router)
     app.include_router(metrics.router)
+    install_openapi(app)
     return app
 
 

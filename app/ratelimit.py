@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Protocol
 
-import redis
+import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    def hit(self, key: str, limit: int) -> Decision: ...
+    async def hit(self, key: str, limit: int) -> Decision: ...
+
+    async def close(self) -> None: ...
 
 
 def _window(now: float) -> tuple[int, int]:
@@ -60,7 +62,7 @@ class MemoryRateLimiter:
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = Lock()
 
-    def hit(self, key: str, limit: int) -> Decision:
+    async def hit(self, key: str, limit: int) -> Decision:
         index, reset = _window(time.time())
         with self._lock:
             window, count = self._counts.get(key, (index, 0))
@@ -70,24 +72,30 @@ class MemoryRateLimiter:
                 self._counts = {k: v for k, v in self._counts.items() if v[0] == index}
         return _decide(count, limit, reset)
 
+    async def close(self) -> None:
+        self._counts.clear()
+
 
 class RedisRateLimiter:
     def __init__(self, url: str, *, prefix: str = "backpain:ratelimit:") -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._redis = aioredis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._prefix = prefix
 
-    def hit(self, key: str, limit: int) -> Decision:
+    async def hit(self, key: str, limit: int) -> Decision:
         index, reset = _window(time.time())
         name = f"{self._prefix}{key}:{index}"
         try:
-            pipe = self._redis.pipeline(transaction=True)
-            pipe.incr(name)
-            pipe.expire(name, WINDOW_SECONDS * 2)
-            count, _ = pipe.execute()
-        except RedisError as error:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, WINDOW_SECONDS * 2)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError) as error:
             log.warning("rate limiter unavailable, letting the request through: %s", error)
             return Decision(allowed=True, limit=limit, remaining=limit, reset_seconds=reset)
         return _decide(int(count), limit, reset)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
 
 
 def make_limiter(redis_url: str | None) -> RateLimiter:

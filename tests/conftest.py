@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlmodel import Session
 
-from app.api.deps import get_session
 from app.config import Settings, get_settings, load_settings, normalise_database_url
 from app.db import create_db_engine, upgrade
 from app.main import create_app
@@ -121,12 +120,7 @@ def make_app(settings: Settings, connection: Connection) -> AppFactory:
 
     def build(**overrides: Any) -> FastAPI:
         application = create_app(settings.model_copy(update=overrides))
-
-        def session_in_test_transaction() -> Iterator[Session]:
-            with _session_on(connection) as session:
-                yield session
-
-        application.dependency_overrides[get_session] = session_in_test_transaction
+        application.state.session_factory = lambda: _session_on(connection)
         return application
 
     return build

@@ -6,8 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import AssessClient, PrivateCache, RulesetDep, SessionDep
+from app.api.deps import (
+    AssessClient,
+    PrivateCache,
+    RulesetDep,
+    SessionDep,
+    SessionFactoryDep,
+    model_response,
+)
 from app.errors import VALIDATION, FieldError, Problem, field_errors, problem_responses
 from app.models.assessments import Assessment, AssessmentRequest
 from app.rules.inputs import contract_errors
@@ -45,29 +53,41 @@ BATCH_MAX_BODY_BYTES = 1024 * 1024
         **problem_responses(403, 413, 415, 422),
     },
 )
-def assess(
+async def assess(
     body: AssessmentRequest,
     client: AssessClient,
-    session: SessionDep,
+    sessions: SessionFactoryDep,
     ruleset: RulesetDep,
     response: Response,
     explain: Annotated[
         bool, Query(description="Add `explanation`: every rule evaluated, fired or not.")
     ] = False,
-) -> Assessment | AssessmentResult:
+) -> Response:
     """Assess a runner: risk factors, triage, running advice and ordered actions.
 
     Red flags are screened first and nothing outranks them. Stored unless `store` is false
     (then 200 and no id). Bad input is a 422 problem naming every offending field, and
     nothing is stored.
     """
-    outcome = assessments.run_one(session=session, client=client, request=body, ruleset=ruleset)
+
+    def work() -> assessments.Outcome:  # all database work in one thread
+        with sessions() as session:
+            return assessments.run_one(
+                session=session, client=client, request=body, ruleset=ruleset, explain=explain
+            )
+
+    outcome = assessments.try_without_database(request=body, ruleset=ruleset, explain=explain)
+    if outcome is None:
+        outcome = await run_in_threadpool(work)
     extra = {"explanation": outcome.explanation} if explain else {}
     if outcome.assessment is None:
-        response.status_code = 200
-        return outcome.result.model_copy(update=extra)
+        return model_response(
+            outcome.result.model_copy(update=extra), status_code=200, temporal=response
+        )
     response.headers["Location"] = f"/assessments/{outcome.assessment.id}"
-    return outcome.assessment.model_copy(update=extra)
+    return model_response(
+        outcome.assessment.model_copy(update=extra), status_code=201, temporal=response
+    )
 
 
 class BatchRequest(BaseModel):
@@ -101,6 +121,7 @@ class BatchResponse(BaseModel):
 @router.post(
     "/assess/batch",
     operation_id="assess_batch",
+    response_model=BatchResponse,
     responses=problem_responses(403, 413, 415, 422),
 )
 def assess_batch(
@@ -109,7 +130,8 @@ def assess_batch(
     client: AssessClient,
     session: SessionDep,
     ruleset: RulesetDep,
-) -> BatchResponse:
+    response: Response,
+) -> Response:
     """Assess up to 500 runners in one call (e.g. nightly scoring).
 
     Answers come back in the same order, each its own assessment or problem; an invalid
@@ -154,8 +176,9 @@ def assess_batch(
             assessment=stored or outcome.result,
         )
     ordered = [results[index] for index in range(len(body.items))]
-    return BatchResponse(
+    answer = BatchResponse(
         results=ordered,
         stored=sum(1 for item in ordered if item.status == 201),
         invalid=sum(1 for item in ordered if item.status == 422),
     )
+    return model_response(answer, status_code=200, temporal=response)

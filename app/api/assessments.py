@@ -13,6 +13,7 @@ from app.api.deps import (
     CursorQuery,
     LimitQuery,
     PrivateCache,
+    RulesetDep,
     SecretDep,
     SessionDep,
 )
@@ -71,14 +72,14 @@ def get_assessment(
 @router.get(
     "/assessments/{assessment_id}/explain",
     operation_id="explain_assessment",
-    responses=problem_responses(403, 404, 422),
+    responses=problem_responses(403, 404, 409, 422),
 )
 def explain_assessment(
-    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep, ruleset: RulesetDep
 ) -> AssessmentExplanation:
     """Explain a stored assessment: every rule evaluated, fired or not, with its inputs."""
     return assessments.explain_assessment(
-        session=session, client=client, assessment_id=assessment_id
+        session=session, client=client, assessment_id=assessment_id, ruleset=ruleset
     )
 
 

@@ -1,51 +1,89 @@
-"""Dependencies and parameters shared by the routers, as `Annotated` aliases."""
+"""Dependencies and parameters shared by the routers, as `Annotated` aliases.
+
+Dependencies that never block are `async def`, so that FastAPI runs them on the event loop
+instead of handing each one to the thread pool; only database work goes to a thread.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response, Security
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator
+from fastapi import Depends, Path, Query, Request, Response
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.errors import FORBIDDEN, RATE_LIMITED, UNAUTHORIZED, ProblemError
-from app.models.clients import ApiClient, Scope
+from app.models.clients import Principal, Scope
 from app.ratelimit import Decision, RateLimiter
 from app.rules.ruleset import Ruleset
 from app.services import clients
 from app.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+SessionFactory = Callable[[], Session]
+
+
+def session_factory(request: Request) -> SessionFactory:
+    """How this app makes sessions (tests swap it for sessions inside their transaction)."""
+    factory: SessionFactory = request.app.state.session_factory
+    return factory
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request. Making one costs no I/O (it connects on first use); closing
+    one that connected does (a rollback), so that part goes to a thread."""
+    session = session_factory(request)()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
+
+
+async def get_session_factory(request: Request) -> SessionFactory:
+    return session_factory(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+# For hot routes that do all their database work in one thread: open, use, close there.
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 
 
-def get_secret(settings: SettingsDep) -> str:
+async def get_secret(settings: SettingsDep) -> str:
     return settings.secret_value
 
 
 SecretDep = Annotated[str, Depends(get_secret)]
+
+
+async def get_ruleset(request: Request) -> Ruleset:
+    ruleset: Ruleset = request.app.state.ruleset
+    return ruleset
+
+
+RulesetDep = Annotated[Ruleset, Depends(get_ruleset)]
+
+
+# --- Parameters ----------------------------------------------------------------------------
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -79,17 +117,20 @@ UpdatedSinceQuery = Annotated[
 SlugPath = Annotated[str, Path(examples=["bird-dog"])]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
 
+
+# --- Caching -------------------------------------------------------------------------------
+
 CONTENT_CACHE_CONTROL = "public, max-age=60, must-revalidate"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
 
-def cache_public(response: Response) -> None:
+async def cache_public(response: Response) -> None:
     """Content is public and changes rarely: caches may keep it for a minute, then
     revalidate it with the ETag."""
     response.headers["Cache-Control"] = CONTENT_CACHE_CONTROL
 
 
-def cache_private(response: Response) -> None:
+async def cache_private(response: Response) -> None:
     """Health data: never stored by a shared or browser cache."""
     response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
 
@@ -98,66 +139,70 @@ PublicCache = Depends(cache_public)
 PrivateCache = Depends(cache_private)
 
 
-# --- The ruleset ---------------------------------------------------------------------------
-
-
-def get_ruleset(request: Request) -> Ruleset:
-    ruleset: Ruleset = request.app.state.ruleset
-    return ruleset
-
-
-RulesetDep = Annotated[Ruleset, Depends(get_ruleset)]
-
-
 # --- Authentication ------------------------------------------------------------------------
 
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearerAuth",
-    description="`Authorization: Bearer bp_...` with an API key.",
-)
-api_key_scheme = APIKeyHeader(
-    name="X-API-Key",
-    auto_error=False,
-    scheme_name="apiKeyAuth",
-    description="`X-API-Key: bp_...`, the same key in a header of its own.",
-)
 _CHALLENGE = 'Bearer realm="backpain-api"'
 
 
-def current_client(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-    header_key: Annotated[str | None, Security(api_key_scheme)],
-) -> ApiClient | None:
-    """The client whose key came with the request; None when no key came. A key that is not
-    valid (unknown, revoked, malformed) is a 401, never silently anonymous."""
-    key = header_key or (bearer.credentials if bearer is not None else None)
-    if not key:
-        return None
-    client = clients.authenticate(session=session, key=key, secret=settings.secret_value)
-    if client is None:
-        # A wrong key spends the caller's anonymous allowance: guessing keys is rate limited.
-        _enforce(request, f"ip:{client_ip(request)}", settings.anon_rate_limit_per_minute, "per-ip")
-        raise ProblemError(
-            UNAUTHORIZED,
-            "The API key is not valid (unknown or revoked).",
-            headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+def _authenticate(request: Request, key: str, secret: str) -> Principal | None:
+    with session_factory(request)() as session:
+        return clients.authenticate(session=session, key=key, secret=secret)
+
+
+def presented_key(request: Request) -> str | None:
+    """The API key sent as `X-API-Key`, or as `Authorization: Bearer`."""
+    headers = request.headers
+    key = headers.get("x-api-key")
+    if key:
+        return key
+    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    return credentials.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def current_client(request: Request, response: Response) -> Principal | None:
+    """Who is calling, with the rate limit enforced: one dependency for every API route.
+
+    No key: anonymous, limited per IP address. A valid key: its client, limited per key. A
+    key that is not valid (unknown, revoked, malformed) is a 401, never silently anonymous,
+    and spends the IP's anonymous allowance, so that guessing keys is limited too.
+    """
+    # Headers are read directly, not through FastAPI's security classes: this runs on every
+    # request, and each dependency costs. The OpenAPI document still declares both schemes
+    # (see app.openapi).
+    settings: Settings = request.app.state.settings
+    key = presented_key(request)
+    client = None
+    if key:
+        secret = settings.secret_value
+        client = clients.recently_authenticated(key, secret=secret) or await run_in_threadpool(
+            _authenticate, request, key, secret
         )
-    request.state.client_name = client.name
+        if client is None:
+            await _enforce(request, anonymous_bucket(request), settings.anon_rate_limit_per_minute)
+            raise ProblemError(
+                UNAUTHORIZED,
+                "The API key is not valid (unknown or revoked).",
+                headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+            )
+        request.state.client_name = client.name
+        decision = await _enforce(request, f"client:{client.id}", settings.rate_limit_per_minute)
+    else:
+        decision = await _enforce(
+            request, anonymous_bucket(request), settings.anon_rate_limit_per_minute
+        )
+    response.headers.update(decision.headers(PER_KEY if client else PER_IP))
     return client
 
 
-OptionalClient = Annotated[ApiClient | None, Depends(current_client)]
+OptionalClient = Annotated[Principal | None, Depends(current_client)]
 
 
-def require_scope(*allowed: Scope) -> Callable[[ApiClient | None], ApiClient]:
+def require_scope(*allowed: Scope) -> Callable[[Principal | None], Awaitable[Principal]]:
     """A dependency: the caller's client, which must hold one of `allowed`."""
     names = " or ".join(f"`{scope.value}`" for scope in allowed)
 
-    def dependency(client: OptionalClient) -> ApiClient:
+    async def dependency(client: OptionalClient) -> Principal:
+        # (`required_scopes` below marks the routes that need a key in the OpenAPI document.)
         if client is None:
             raise ProblemError(
                 UNAUTHORIZED,
@@ -165,29 +210,38 @@ def require_scope(*allowed: Scope) -> Callable[[ApiClient | None], ApiClient]:
                 "`X-API-Key: <key>`.",
                 headers={"WWW-Authenticate": _CHALLENGE},
             )
-        if not client.scope_set.intersection(allowed):
+        if not client.scopes.intersection(allowed):
             raise ProblemError(FORBIDDEN, f"The API key lacks the {names} scope.")
         return client
 
+    dependency.required_scopes = allowed  # type: ignore[attr-defined]
     return dependency
 
 
-AssessClient = Annotated[ApiClient, Depends(require_scope(Scope.assess))]
-ContentEditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write))]
-ClientsAdmin = Annotated[ApiClient, Depends(require_scope(Scope.clients_admin))]
-Auditor = Annotated[ApiClient, Depends(require_scope(Scope.content_write, Scope.clients_admin))]
+AssessClient = Annotated[Principal, Depends(require_scope(Scope.assess))]
+ContentEditor = Annotated[Principal, Depends(require_scope(Scope.content_write))]
+ClientsAdmin = Annotated[Principal, Depends(require_scope(Scope.clients_admin))]
+Auditor = Annotated[Principal, Depends(require_scope(Scope.content_write, Scope.clients_admin))]
 
 
 # --- Rate limits ---------------------------------------------------------------------------
+
+PER_KEY = "per-key"
+PER_IP = "per-ip"
 
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _enforce(request: Request, key: str, limit: int, policy: str) -> Decision:
+def anonymous_bucket(request: Request) -> str:
+    return f"ip:{client_ip(request)}"
+
+
+async def _enforce(request: Request, bucket: str, limit: int) -> Decision:
     limiter: RateLimiter = request.app.state.limiter
-    decision = limiter.hit(key, limit)
+    policy = PER_IP if bucket.startswith("ip:") else PER_KEY
+    decision = await limiter.hit(bucket, limit)
     if not decision.allowed:
         raise ProblemError(
             RATE_LIMITED,
@@ -198,20 +252,25 @@ def _enforce(request: Request, key: str, limit: int, policy: str) -> Decision:
     return decision
 
 
-def rate_limit(
-    request: Request, response: Response, settings: SettingsDep, client: OptionalClient
-) -> None:
-    """Every API request counts against its key's limit, or its IP's without a key."""
-    if client is not None:
-        decision = _enforce(
-            request, f"client:{client.id}", settings.rate_limit_per_minute, "per-key"
-        )
-        response.headers.update(decision.headers("per-key"))
-    else:
-        decision = _enforce(
-            request, f"ip:{client_ip(request)}", settings.anon_rate_limit_per_minute, "per-ip"
-        )
-        response.headers.update(decision.headers("per-ip"))
+# Every API router runs this (also for public reads): identity and limits in one step.
+RateLimited = Depends(current_client)
 
 
-RateLimited = Depends(rate_limit)
+# --- Fast JSON answers ----------------------------------------------------------------------
+
+
+def model_response(model: BaseModel, *, status_code: int, temporal: Response) -> Response:
+    """`model` serialised by pydantic itself (far faster than FastAPI's generic encoder on
+    a large answer), keeping the headers dependencies set on the temporal response (rate
+    limits, caching, Location)."""
+    headers = {
+        name: value
+        for name, value in temporal.headers.items()
+        if name not in ("content-length", "content-type")
+    }
+    return Response(
+        model.model_dump_json(),
+        status_code=status_code,
+        media_type="application/json",
+        headers=headers,
+    )

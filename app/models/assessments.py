@@ -22,7 +22,14 @@ SUBJECT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
 class AssessmentRecord(SQLModel, table=True):
     __tablename__ = "assessment"
     __table_args__ = (
-        Index("ix_assessment_client_subject_created", "client_id", "subject_id", "created_at"),
+        # Covers the history count of rule 14 (index only, however long the history).
+        Index(
+            "ix_assessment_client_subject_pain_created",
+            "client_id",
+            "subject_id",
+            "any_pain",
+            "created_at",
+        ),
         Index("ix_assessment_client_created", "client_id", "created_at", "id"),
     )
 
@@ -35,9 +42,11 @@ class AssessmentRecord(SQLModel, table=True):
     triage_level: str = Field(max_length=16)
     # "Any pain" (severity not none): what history (rule 14) counts.
     any_pain: bool
+    # The history count rule 14 read: with the request and the ruleset version, all that is
+    # needed to evaluate the rules again, identically, for the explain view.
+    earlier_painful_assessments: int = Field(default=0)
     request: dict[str, Any] = Field(sa_type=JSON)
     result: dict[str, Any] = Field(sa_type=JSON)
-    explanation: dict[str, Any] = Field(sa_type=JSON)
 
 
 SubjectId = Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -39,6 +40,20 @@ class ApiClient(SQLModel, table=True):
     @property
     def scope_set(self) -> frozenset[Scope]:
         return frozenset(Scope(s) for s in self.scopes)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the authenticated client, as the request sees it (not a database row,
+    so it can be cached and shared between requests)."""
+
+    id: uuid.UUID
+    name: str
+    scopes: frozenset[Scope]
+
+    @classmethod
+    def of(cls, client: ApiClient) -> Principal:
+        return cls(id=client.id, name=client.name, scopes=client.scope_set)
 
 
 ClientName = Annotated[

@@ -88,7 +88,7 @@ class TriageLevel(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(TriageLevel).index(self)
+        return _RANKS[self]
 
 
 class RunningAdvice(StrEnum):
@@ -101,7 +101,7 @@ class RunningAdvice(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(RunningAdvice).index(self)
+        return _RANKS[self]
 
 
 class Timeframe(StrEnum):
@@ -114,7 +114,7 @@ class Timeframe(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Timeframe).index(self)
+        return _RANKS[self]
 
 
 class IntensityChange(StrEnum):
@@ -132,3 +132,11 @@ class LegSymptoms(StrEnum):
     none = "none"
     above_knee = "above_knee"
     below_knee = "below_knee"
+
+
+# Position of each member in its ordered enum (looked up often by the engine).
+_RANKS: dict[StrEnum, int] = {
+    member: index
+    for ordered in (TriageLevel, RunningAdvice, Timeframe)
+    for index, member in enumerate(ordered)
+}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from app.rules.codes import (
@@ -33,7 +34,6 @@ from app.rules.outputs import (
     Explanation,
     RedFlag,
     RiskFactor,
-    RuleTrace,
     Running,
     Triage,
 )
@@ -54,10 +54,37 @@ class CatalogueEntry:
     href: str
 
 
+class Catalogue:
+    """The exercises the engine can link (sorted by slug), with the links it has chosen.
+
+    A snapshot never changes, so the same link spec and tight areas always choose the same
+    exercises: each choice is made once per snapshot and then reused.
+    """
+
+    def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
+        self.entries: tuple[CatalogueEntry, ...] = tuple(sorted(entries, key=lambda e: e.slug))
+        # (id(spec), areas) -> (spec, links). Holding the spec keeps its id from being reused.
+        self._chosen: dict[tuple[int, tuple[str, ...]], tuple[LinkSpec, list[ExerciseLink]]] = {}
+
+    def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
+        key = (id(spec), tuple(a.value for a in areas))
+        hit = self._chosen.get(key)
+        if hit is None or hit[0] is not spec:
+            hit = (spec, choose_exercises(spec, self.entries, areas=areas))
+            self._chosen[key] = hit
+        return list(hit[1])
+
+
 @dataclass(frozen=True)
 class Evaluation:
     result: AssessmentResult
-    explanation: Explanation
+    # The explanation as JSON-ready data: it is stored with every assessment, but turned into
+    # a model only when someone asks to see it.
+    trace: dict[str, Any]
+
+    @property
+    def explanation(self) -> Explanation:
+        return Explanation.model_validate(self.trace)
 
 
 # Placeholders each risk-factor template may use, per reason; checked when the ruleset loads.
@@ -143,6 +170,11 @@ def severity_of(worst_pain: int, ruleset: Ruleset) -> Severity:
     return Severity.none
 
 
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Enum members as their values, so a trace is plain JSON data."""
+    return {k: v.value if isinstance(v, StrEnum) else v for k, v in values.items()}
+
+
 def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
@@ -154,7 +186,7 @@ def _number(value: float) -> str:
 class _State:
     request: AssessmentInput
     ruleset: Ruleset
-    catalogue: Sequence[CatalogueEntry]
+    catalogue: Catalogue
     earlier_painful: int
     severity: Severity
     triage: TriageLevel = TriageLevel.self_care
@@ -163,7 +195,8 @@ class _State:
     running_detail: str = "continue"
     factors: dict[RiskFactorCode, RiskFactor] = field(default_factory=dict)
     actions: dict[ActionCode, Timeframe | None] = field(default_factory=dict)
-    traces: list[RuleTrace] = field(default_factory=list)
+    tracing: bool = True
+    traces: list[dict[str, Any]] = field(default_factory=list)
     _effects: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -223,25 +256,37 @@ class _State:
     ) -> None:
         self._effects = {}
         fired = apply()
+        if not self.tracing:
+            return
+        # The shape of RuleTrace, kept as plain data (see Evaluation.trace).
         self.traces.append(
-            RuleTrace(
-                rule=rule,
-                name=name,
-                description=description,
-                fired=fired,
-                inputs=inputs,
-                thresholds={t: self.ruleset.threshold(t) for t in thresholds},
-                effects=self._effects if fired else {},
-            )
+            {
+                "rule": rule,
+                "name": name,
+                "description": description,
+                "fired": fired,
+                "inputs": _jsonable(inputs),
+                "thresholds": {t: self.ruleset.threshold(t) for t in thresholds},
+                "effects": self._effects if fired else {},
+            }
         )
 
 
 # --- The rules, in the contract's numbering --------------------------------------------------
 
 
+# The contract's orders, as lookups (iterating an Enum is slow, and this runs per request).
+RED_FLAG_ORDER = tuple(RedFlagCode)
+ACTION_INDEX = {code: index for index, code in enumerate(ActionCode)}
+FACTOR_INDEX = {code: index for index, code in enumerate(RiskFactorCode)}
+
+
 def _red_flags(state: _State) -> list[RedFlagCode]:
-    reported = set(state.request.symptoms.red_flags) if state.request.symptoms else set()
-    return [code for code in RedFlagCode if code in reported]
+    """The reported red flags, each once, in the contract's order (emergency first)."""
+    reported = state.request.symptoms.red_flags if state.request.symptoms else ()
+    if not reported:
+        return []
+    return [code for code in RED_FLAG_ORDER if code in reported]
 
 
 def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
@@ -415,7 +460,9 @@ def rule_7_load_ratio(state: _State) -> None:
     high = state.ruleset.threshold("load_ratio_high")
     weekly = training.weekly_distance_km if training else None
     baseline = training.baseline_weekly_distance_km if training else None
-    ratio = round(weekly / baseline, 3) if weekly is not None and baseline else None
+    # Compared unrounded (1.1001 is above 1.1); rounded only where it is shown.
+    exact = weekly / baseline if weekly is not None and baseline else None
+    ratio = round(exact, 3) if exact is not None else None
 
     def apply() -> bool:
         if weekly is None or baseline is None:
@@ -424,9 +471,9 @@ def rule_7_load_ratio(state: _State) -> None:
             if weekly == 0:
                 return False
             level, variant = RiskLevel.high, "from_zero"
-        elif ratio is not None and ratio > high:
+        elif exact is not None and exact > high:
             level, variant = RiskLevel.high, "ratio"
-        elif ratio is not None and ratio > moderate:
+        elif exact is not None and exact > moderate:
             level, variant = RiskLevel.moderate, "ratio"
         else:
             return False
@@ -843,7 +890,7 @@ def _links_for(state: _State, code: ActionCode) -> list[ExerciseLink]:
     if spec is None:
         return []
     areas = _tight_areas(state) if code is ActionCode.stretch_and_foam_roll else ()
-    return choose_exercises(spec, state.catalogue, areas=areas)
+    return state.catalogue.links(spec, areas)
 
 
 # --- Assembling the answer -------------------------------------------------------------------
@@ -862,7 +909,6 @@ def _physio_timeframe(state: _State) -> Timeframe:
 def _actions(state: _State) -> list[Action]:
     if state.running is RunningAdvice.stop:
         state.actions.setdefault(ActionCode.stop_running, None)
-    order = list(ActionCode)
     planned: list[tuple[ActionCode, Timeframe]] = []
     for code, override in state.actions.items():
         if code is ActionCode.see_physiotherapist:
@@ -870,7 +916,7 @@ def _actions(state: _State) -> list[Action]:
         else:
             timeframe = override or state.ruleset.action(code).timeframe
         planned.append((code, timeframe))
-    planned.sort(key=lambda p: (p[0] not in RED_FLAG_ACTIONS, p[1].rank, order.index(p[0])))
+    planned.sort(key=lambda p: (p[0] not in RED_FLAG_ACTIONS, p[1].rank, ACTION_INDEX[p[0]]))
     return [
         Action(
             code=code,
@@ -888,33 +934,35 @@ def assess(
     request: AssessmentInput,
     *,
     ruleset: Ruleset,
-    catalogue: Sequence[CatalogueEntry],
+    catalogue: Catalogue | Sequence[CatalogueEntry],
     earlier_painful_assessments: int = 0,
+    explain: bool = True,
 ) -> Evaluation:
     """Assess one request.
 
     `catalogue` is the live exercise catalogue (sorted by slug); `earlier_painful_assessments`
     counts the subject's earlier stored assessments with pain inside the history window
-    (never the current request).
+    (never the current request). With `explain=False` the rules are not traced (the answer
+    is the same; `Evaluation.trace` then lists no rules).
     """
     worst = request.symptoms.worst if request.symptoms else 0
     state = _State(
         request=request,
         ruleset=ruleset,
-        catalogue=catalogue,
+        catalogue=catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue),
         earlier_painful=earlier_painful_assessments,
+        tracing=explain,
         severity=severity_of(worst, ruleset),
     )
     for rule in RULES:
         rule(state)
     actions = _actions(state)
-    factor_order = list(RiskFactorCode)
     result = AssessmentResult(
         ruleset_version=ruleset.version,
         severity=state.severity,
         triage=Triage(level=state.triage, reason=ruleset.triage_reasons[state.triage_reason]),
         running=Running(advice=state.running, detail=ruleset.running_details[state.running_detail]),
-        risk_factors=sorted(state.factors.values(), key=lambda f: factor_order.index(f.code)),
+        risk_factors=sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code]),
         red_flags=[
             RedFlag(
                 code=code, title=ruleset.red_flag(code).title, level=ruleset.red_flag(code).level
@@ -924,10 +972,10 @@ def assess(
         actions=actions,
         disclaimer=ruleset.disclaimer,
     )
-    explanation = Explanation(
-        ruleset_version=ruleset.version,
-        severity=state.severity,
-        pain_scale=ruleset.pain_scale.scheme,
-        rules=sorted(state.traces, key=lambda t: int(t.rule[1:])),
-    )
-    return Evaluation(result=result, explanation=explanation)
+    trace = {
+        "ruleset_version": ruleset.version,
+        "severity": state.severity.value,
+        "pain_scale": ruleset.pain_scale.scheme,
+        "rules": sorted(state.traces, key=lambda t: int(t["rule"][1:])),
+    }
+    return Evaluation(result=result, trace=trace)

@@ -105,7 +105,7 @@ class Training(ContractModel):
     new_training_type: StrictBool = Field(
         default=False, description="A new surface, hills, trail or a new sport."
     )
-    running_experience_months: Annotated[JsonInt, Field(ge=0, le=1200)] | None = Field(
+    running_experience_months: Annotated[JsonInt, Field(ge=0)] | None = Field(
         default=None, examples=[18]
     )
 
@@ -130,9 +130,7 @@ class Symptoms(ContractModel):
         default=None, description="Worst in the last 24 hours; at least `pain_now`."
     )
     onset: Onset | None = None
-    duration_days: Annotated[JsonInt, Field(ge=0, le=36500)] | None = Field(
-        default=None, examples=[3]
-    )
+    duration_days: Annotated[JsonInt, Field(ge=0)] | None = Field(default=None, examples=[3])
     locked_up: StrictBool = Field(default=False, description='The back "locked up".')
     recurrent: StrictBool = Field(default=False, description="Episodes in the past 12 months.")
     after_lifting: StrictBool = Field(default=False, description="Began with lifting.")
@@ -141,12 +139,11 @@ class Symptoms(ContractModel):
         description="Pain, pins and needles or numbness spreading into a leg.",
     )
     tight_areas: Annotated[list[TightArea], AfterValidator(_once_each)] = Field(
-        default_factory=list, max_length=len(TightArea) * 4, description="Felt tightness."
+        default_factory=list, description="Felt tightness; a repeated area counts once."
     )
     red_flags: Annotated[list[RedFlagCode], AfterValidator(_once_each)] = Field(
         default_factory=list,
-        max_length=len(RedFlagCode) * 4,
-        description="Red-flag symptoms the runner reports.",
+        description="Red-flag symptoms the runner reports; a repeated code counts once.",
     )
 
     @field_validator("pain_worst_24h")

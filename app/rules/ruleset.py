@@ -110,6 +110,7 @@ class RedFlagDef(_Strict):
 
 class RiskFactorDef(_Strict):
     level: Literal["low", "moderate", "high", "by_load_ratio"]
+    summary: Text  # plain language, for the browsable vocabulary
     title: Text
     explanation: Text | None = None
     explanations: dict[str, Text] | None = None

@@ -10,16 +10,16 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.db import utcnow
-from app.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
+from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
 from app.models.assessments import (
@@ -28,8 +28,8 @@ from app.models.assessments import (
     AssessmentPage,
     AssessmentRequest,
 )
-from app.models.clients import ApiClient
-from app.rules.engine import CatalogueEntry, Evaluation, assess
+from app.models.clients import Principal
+from app.rules.engine import Catalogue, CatalogueEntry, Evaluation, assess
 from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult, Explanation
 from app.rules.ruleset import Ruleset
@@ -49,18 +49,25 @@ CATALOGUE_MAX_AGE_SECONDS = 1.0
 class _CatalogueCache:
     def __init__(self) -> None:
         self._lock = Lock()
-        self._entries: tuple[CatalogueEntry, ...] | None = None
+        self._catalogue: Catalogue | None = None
         self._loaded = 0.0
 
-    def get(self, session: Session) -> tuple[CatalogueEntry, ...]:
+    def fresh(self) -> Catalogue | None:
+        """The cached catalogue if it is young enough; None when it must be reloaded."""
+        catalogue = self._catalogue
+        if catalogue is not None and time.monotonic() - self._loaded < CATALOGUE_MAX_AGE_SECONDS:
+            return catalogue
+        return None
+
+    def get(self, session: Session) -> Catalogue:
+        catalogue = self.fresh()
+        if catalogue is not None:
+            return catalogue
         now = time.monotonic()
-        entries = self._entries
-        if entries is not None and now - self._loaded < CATALOGUE_MAX_AGE_SECONDS:
-            return entries
         rows = session.exec(
             select(Exercise).where(col(Exercise.deleted_at).is_(None)).order_by(col(Exercise.slug))
         )
-        entries = tuple(
+        catalogue = Catalogue(
             CatalogueEntry(
                 slug=row.slug,
                 name=row.name,
@@ -73,31 +80,45 @@ class _CatalogueCache:
             for row in rows
         )
         with self._lock:
-            self._entries, self._loaded = entries, now
-        return entries
+            self._catalogue, self._loaded = catalogue, now
+        return catalogue
 
     def clear(self) -> None:
         with self._lock:
-            self._entries = None
+            self._catalogue = None
 
 
 catalogue_cache = _CatalogueCache()
 
 
+# Built once: /assess runs this on every request with a subject, and building a statement
+# costs more than running it.
+_EARLIER_PAINFUL = (
+    select(AssessmentRecord.subject_id, func.count())
+    .where(
+        AssessmentRecord.client_id == bindparam("client_id"),
+        col(AssessmentRecord.subject_id).in_(bindparam("subject_ids", expanding=True)),
+        col(AssessmentRecord.any_pain).is_(True),
+        col(AssessmentRecord.created_at) >= bindparam("since"),
+    )
+    .group_by(col(AssessmentRecord.subject_id))
+)
+# Core, not ORM, statements: the ORM's bulk machinery costs more than the insert itself.
+_INSERT = insert(AssessmentRecord.__table__)  # type: ignore[attr-defined]
+
+
 def earlier_painful_assessments(
-    session: Session, *, client_id: uuid.UUID, subject_id: str, since: datetime
-) -> int:
-    count = session.exec(
-        select(func.count())
-        .select_from(AssessmentRecord)
-        .where(
-            AssessmentRecord.client_id == client_id,
-            AssessmentRecord.subject_id == subject_id,
-            col(AssessmentRecord.any_pain).is_(True),
-            col(AssessmentRecord.created_at) >= since,
+    session: Session, *, client_id: uuid.UUID, subject_ids: Iterable[str], since: datetime
+) -> Counter[str]:
+    """For each subject, its stored assessments with pain since `since` (one query)."""
+    wanted = list(dict.fromkeys(subject_ids))
+    counts: Counter[str] = Counter()
+    if wanted:
+        rows = session.connection().execute(
+            _EARLIER_PAINFUL, {"client_id": client_id, "subject_ids": wanted, "since": since}
         )
-    ).one()
-    return int(count)
+        counts.update({subject: int(count) for subject, count in rows})
+    return counts
 
 
 def check_request(request: AssessmentRequest) -> None:
@@ -116,30 +137,37 @@ class Outcome:
     """One assessment's answer; `assessment` is set when it was stored."""
 
     result: AssessmentResult
-    explanation: Explanation
+    evaluation: Evaluation
     assessment: Assessment | None
 
+    @property
+    def explanation(self) -> Explanation:
+        return self.evaluation.explanation
 
-def _record(
+
+def _row(
     *,
-    client: ApiClient,
+    client: Principal,
     request: AssessmentRequest,
     evaluation: Evaluation,
+    earlier: int,
+    assessment_id: uuid.UUID,
     now: datetime,
-) -> AssessmentRecord:
-    return AssessmentRecord(
-        id=uuid.uuid4(),
-        client_id=client.id,
-        subject_id=request.subject_id,
-        created_at=now,
-        ruleset_version=evaluation.result.ruleset_version,
-        severity=evaluation.result.severity.value,
-        triage_level=evaluation.result.triage.level.value,
-        any_pain=evaluation.result.severity.value != "none",
-        request=request.model_dump(mode="json", exclude_unset=True),
-        result=evaluation.result.model_dump(mode="json"),
-        explanation=evaluation.explanation.model_dump(mode="json"),
-    )
+) -> dict[str, object]:
+    """The assessment table's row for one answer."""
+    return {
+        "id": assessment_id,
+        "client_id": client.id,
+        "subject_id": request.subject_id,
+        "created_at": now,
+        "ruleset_version": evaluation.result.ruleset_version,
+        "severity": evaluation.result.severity.value,
+        "triage_level": evaluation.result.triage.level.value,
+        "any_pain": evaluation.result.severity.value != "none",
+        "earlier_painful_assessments": earlier,
+        "request": request.model_dump(mode="json", exclude_unset=True),
+        "result": evaluation.result.model_dump(mode="json", exclude={"explanation"}),
+    }
 
 
 def to_assessment(record: AssessmentRecord) -> Assessment:
@@ -153,12 +181,22 @@ def to_assessment(record: AssessmentRecord) -> Assessment:
     )
 
 
+def _stored(
+    result: AssessmentResult, *, assessment_id: uuid.UUID, now: datetime, subject: str | None
+) -> Assessment:
+    # From the answer in hand, without a round trip through JSON.
+    return Assessment.model_construct(
+        **dict(result), id=assessment_id, created_at=now, subject_id=subject
+    )
+
+
 def run_batch(
     *,
     session: Session,
-    client: ApiClient,
+    client: Principal,
     requests: Sequence[AssessmentRequest],
     ruleset: Ruleset,
+    explain: bool = False,
 ) -> list[Outcome]:
     """Assess requests in order and store those asking to be stored, in one transaction.
 
@@ -168,47 +206,85 @@ def run_batch(
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
     catalogue = catalogue_cache.get(session)
-    history: dict[str, int] = {}
-    added: Counter[str] = Counter()
+    history = earlier_painful_assessments(
+        session,
+        client_id=client.id,
+        subject_ids=(r.subject_id for r in requests if r.subject_id is not None),
+        since=since,
+    )
     outcomes: list[Outcome] = []
-    records: list[AssessmentRecord] = []
+    rows: list[dict[str, object]] = []
     for request in requests:
         subject = request.subject_id
-        earlier = 0
-        if subject is not None:
-            if subject not in history:
-                history[subject] = earlier_painful_assessments(
-                    session, client_id=client.id, subject_id=subject, since=since
-                )
-            earlier = history[subject] + added[subject]
+        earlier = history[subject] if subject is not None else 0
         evaluation = assess(
-            request, ruleset=ruleset, catalogue=catalogue, earlier_painful_assessments=earlier
+            request,
+            ruleset=ruleset,
+            catalogue=catalogue,
+            earlier_painful_assessments=earlier,
+            explain=explain,
         )
         stored = None
         if request.store:
-            record = _record(client=client, request=request, evaluation=evaluation, now=now)
-            records.append(record)
-            stored = to_assessment(record)
-            if subject is not None and record.any_pain:
-                added[subject] += 1
-        outcomes.append(Outcome(evaluation.result, evaluation.explanation, stored))
-    if records:
-        session.add_all(records)
+            assessment_id = uuid.uuid4()
+            rows.append(
+                _row(
+                    client=client,
+                    request=request,
+                    evaluation=evaluation,
+                    earlier=earlier,
+                    assessment_id=assessment_id,
+                    now=now,
+                )
+            )
+            stored = _stored(
+                evaluation.result, assessment_id=assessment_id, now=now, subject=subject
+            )
+            if subject is not None and evaluation.result.severity.value != "none":
+                history[subject] += 1  # a later item in the batch counts this one
+        outcomes.append(Outcome(evaluation.result, evaluation, stored))
+    if rows:
+        # End the reading transaction first: on SQLite a transaction that read and then
+        # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
+        # one that starts with its write waits its turn instead.
+        session.commit()
+        session.connection().execute(_INSERT, rows)
         session.commit()
     for outcome in outcomes:
         count_assessment(outcome.result.triage.level.value)
     return outcomes
 
 
+def try_without_database(
+    *, request: AssessmentRequest, ruleset: Ruleset, explain: bool
+) -> Outcome | None:
+    """Assess at once when nothing needs the database (not stored, no subject history to
+    read, the catalogue cached); None when it does. Lets /assess skip a thread hop."""
+    check_request(request)
+    catalogue = catalogue_cache.fresh()
+    if request.store or request.subject_id is not None or catalogue is None:
+        return None
+    evaluation = assess(request, ruleset=ruleset, catalogue=catalogue, explain=explain)
+    count_assessment(evaluation.result.triage.level.value)
+    return Outcome(evaluation.result, evaluation, None)
+
+
 def run_one(
-    *, session: Session, client: ApiClient, request: AssessmentRequest, ruleset: Ruleset
+    *,
+    session: Session,
+    client: Principal,
+    request: AssessmentRequest,
+    ruleset: Ruleset,
+    explain: bool = False,
 ) -> Outcome:
     check_request(request)
-    (outcome,) = run_batch(session=session, client=client, requests=[request], ruleset=ruleset)
+    (outcome,) = run_batch(
+        session=session, client=client, requests=[request], ruleset=ruleset, explain=explain
+    )
     return outcome
 
 
-def _own(session: Session, client: ApiClient, assessment_id: uuid.UUID) -> AssessmentRecord:
+def _own(session: Session, client: Principal, assessment_id: uuid.UUID) -> AssessmentRecord:
     record = session.exec(
         select(AssessmentRecord).where(
             AssessmentRecord.id == assessment_id, AssessmentRecord.client_id == client.id
@@ -219,23 +295,39 @@ def _own(session: Session, client: ApiClient, assessment_id: uuid.UUID) -> Asses
     return record
 
 
-def get_assessment(*, session: Session, client: ApiClient, assessment_id: uuid.UUID) -> Assessment:
+def get_assessment(*, session: Session, client: Principal, assessment_id: uuid.UUID) -> Assessment:
     return to_assessment(_own(session, client, assessment_id))
 
 
 def explain_assessment(
-    *, session: Session, client: ApiClient, assessment_id: uuid.UUID
+    *, session: Session, client: Principal, assessment_id: uuid.UUID, ruleset: Ruleset
 ) -> AssessmentExplanation:
+    """Every rule, evaluated again on the stored request with the history count it read.
+
+    The engine is deterministic, so this is the evaluation that produced the stored answer,
+    as long as the same ruleset version is running; an answer from another version cannot
+    be explained by this one (409).
+    """
     record = _own(session, client, assessment_id)
-    return AssessmentExplanation(
-        assessment_id=record.id, explanation=Explanation.model_validate(record.explanation)
+    if record.ruleset_version != ruleset.version:
+        raise ProblemError(
+            CONFLICT,
+            f"This assessment was made under ruleset {record.ruleset_version}; this service "
+            f"runs {ruleset.version} and explains only its own answers.",
+        )
+    evaluation = assess(
+        AssessmentRequest.model_validate(record.request),
+        ruleset=ruleset,
+        catalogue=catalogue_cache.get(session),
+        earlier_painful_assessments=record.earlier_painful_assessments,
     )
+    return AssessmentExplanation(assessment_id=record.id, explanation=evaluation.explanation)
 
 
 def list_assessments(
     *,
     session: Session,
-    client: ApiClient,
+    client: Principal,
     subject_id: str | None,
     limit: int,
     cursor: str | None,
@@ -252,12 +344,12 @@ def list_assessments(
     )
 
 
-def delete_assessment(*, session: Session, client: ApiClient, assessment_id: uuid.UUID) -> None:
+def delete_assessment(*, session: Session, client: Principal, assessment_id: uuid.UUID) -> None:
     session.delete(_own(session, client, assessment_id))
     session.commit()
 
 
-def erase_subject(*, session: Session, client: ApiClient, subject_id: str) -> int:
+def erase_subject(*, session: Session, client: Principal, subject_id: str) -> int:
     """Delete everything stored for this client's subject; 404 when there is nothing."""
     result = session.execute(
         delete(AssessmentRecord).where(

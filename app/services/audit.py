@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.models.audit import AuditEntry, AuditPage, AuditPublic
-from app.models.clients import ApiClient
+from app.models.clients import Principal
 from app.services.paging import Ordering, datetime_key, keyset_page, uuid_key
 
 NEWEST_FIRST = Ordering(
@@ -23,7 +23,7 @@ CLI_ACTOR = "command line"
 def record(
     session: Session,
     *,
-    actor: ApiClient | None,
+    actor: Principal | None,
     action: str,
     resource: str,
     item_id: uuid.UUID | None,

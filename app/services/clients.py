@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Sequence
+from threading import Lock
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import utcnow
 from app.errors import CONFLICT, NOT_FOUND, ProblemError
-from app.models.clients import ApiClient, ClientPublic, ClientWithKey, Scope
+from app.models.clients import ApiClient, ClientPublic, ClientWithKey, Principal, Scope
 
 KEY_PREFIX = "bp_"
 _KEY_BYTES = 32
@@ -93,20 +95,62 @@ def revoke_client(*, session: Session, name: str) -> ApiClient:
         client.revoked_at = utcnow()
         session.add(client)
         session.flush()
+    recent_keys.clear()
     return client
 
 
-def authenticate(*, session: Session, key: str, secret: str) -> ApiClient | None:
+class _RecentKeys:
+    """Keys that authenticated in the last second, so that a busy client does not cost a
+    database lookup on every request. A revocation is seen at once by the process that made
+    it (it clears this cache) and within a second by every other."""
+
+    def __init__(self, max_age: float, size: int = 4096) -> None:
+        self.max_age = max_age
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        entry = self._entries.get(digest)
+        if entry is None or time.monotonic() - entry[0] > self.max_age:
+            return None
+        return entry[1]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[digest] = (time.monotonic(), principal)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+recent_keys = _RecentKeys(max_age=1.0)
+
+
+def recently_authenticated(key: str, *, secret: str) -> Principal | None:
+    """The client, if this key authenticated in the last second (no database needed)."""
+    return recent_keys.get(hash_key(key, secret=secret)) if looks_like_key(key) else None
+
+
+def authenticate(*, session: Session, key: str, secret: str) -> Principal | None:
     """The live client whose key this is, or None."""
     if not looks_like_key(key):
         return None
     digest = hash_key(key, secret=secret)
+    cached = recent_keys.get(digest)
+    if cached is not None:
+        return cached
     client = session.exec(select(ApiClient).where(ApiClient.key_hash == digest)).first()
     if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None
     if client.revoked_at is not None:
         return None
-    return client
+    principal = Principal.of(client)
+    recent_keys.put(digest, principal)
+    return principal
 
 
 def any_clients(*, session: Session) -> bool:

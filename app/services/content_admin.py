@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.db import utcnow
 from app.errors import CONFLICT, VALIDATION, ProblemError, field_errors
 from app.models import Advice, Exercise, Programme
-from app.models.clients import ApiClient
+from app.models.clients import Principal
 from app.models.content import (
     AdviceIn,
     AdvicePublic,
@@ -106,7 +106,7 @@ def _write(
     data: In,
     *,
     row: Row | None,
-    actor: ApiClient,
+    actor: Principal,
     action: str,
 ) -> Out:
     now = utcnow()
@@ -138,12 +138,12 @@ def _write(
     return kind.to_public(session, saved)
 
 
-def create(session: Session, kind: Kind[Row, In, Out], data: In, *, actor: ApiClient) -> Out:
+def create(session: Session, kind: Kind[Row, In, Out], data: In, *, actor: Principal) -> Out:
     return _write(session, kind, data, row=None, actor=actor, action="create")
 
 
 def replace(
-    session: Session, kind: Kind[Row, In, Out], slug: str, data: In, *, actor: ApiClient
+    session: Session, kind: Kind[Row, In, Out], slug: str, data: In, *, actor: Principal
 ) -> Out:
     row = catalogue.get_live(session, kind.model, slug)
     return _write(session, kind, data, row=row, actor=actor, action="update")
@@ -155,7 +155,7 @@ def patch(
     slug: str,
     changes: Mapping[str, Any],
     *,
-    actor: ApiClient,
+    actor: Principal,
 ) -> Out:
     """JSON merge patch (RFC 7396): members replace, `null` removes; the result must be a
     valid item."""
@@ -173,7 +173,7 @@ def patch(
     return _write(session, kind, data, row=row, actor=actor, action="update")
 
 
-def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: ApiClient) -> None:
+def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Principal) -> None:
     row = catalogue.get_live(session, kind.model, slug)
     kind.before_delete(session, row)
     before = _snapshot(kind, session, row)

@@ -167,3 +167,30 @@ def _beyond(columns: list[Any], values: list[Any], *, descending: bool) -> Colum
     left = columns[0] if len(columns) == 1 else tuple_(*columns)
     right = params[0] if len(params) == 1 else tuple_(*params)
     return left < right if descending else left > right
+
+
+def list_page(
+    items: Sequence[T],
+    *,
+    key: Callable[[T], str],
+    ordering: str,
+    limit: int,
+    cursor: str | None,
+    secret: str,
+) -> PageResult[T]:
+    """Cursor paging over a short list held in memory (same cursors as the database lists)."""
+    start = 0
+    if cursor is not None:
+        raw = decode_cursor(secret=secret, ordering=ordering, cursor=cursor)
+        keys = [key(item) for item in items]
+        if len(raw) != 1 or raw[0] not in keys:
+            raise ProblemError(INVALID_CURSOR, "The cursor is not valid for this listing.")
+        start = keys.index(raw[0]) + 1
+    chunk = list(items[start : start + limit])
+    more = start + limit < len(items)
+    next_cursor = (
+        encode_cursor(secret=secret, ordering=ordering, key=[key(chunk[-1])])
+        if more and chunk
+        else None
+    )
+    return PageResult(items=chunk, next_cursor=next_cursor)

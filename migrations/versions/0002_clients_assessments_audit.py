@@ -41,9 +41,9 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=16), nullable=False),
         sa.Column("triage_level", sa.String(length=16), nullable=False),
         sa.Column("any_pain", sa.Boolean(), nullable=False),
+        sa.Column("earlier_painful_assessments", sa.Integer(), nullable=False),
         sa.Column("request", sa.JSON(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=False),
-        sa.Column("explanation", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["api_client.id"],
@@ -57,8 +57,8 @@ def upgrade() -> None:
             "ix_assessment_client_created", ["client_id", "created_at", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_assessment_client_subject_created",
-            ["client_id", "subject_id", "created_at"],
+            "ix_assessment_client_subject_pain_created",
+            ["client_id", "subject_id", "any_pain", "created_at"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_assessment_created_at"), ["created_at"], unique=False)
@@ -94,7 +94,7 @@ def downgrade() -> None:
     op.drop_table("audit_entry")
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assessment_created_at"))
-        batch_op.drop_index("ix_assessment_client_subject_created")
+        batch_op.drop_index("ix_assessment_client_subject_pain_created")
         batch_op.drop_index("ix_assessment_client_created")
 
     op.drop_table("assessment")

@@ -1,0 +1,222 @@
+"""Throughput of POST /assess against a bare FastAPI echo of the same request body.
+
+Both servers run under the same uvicorn flags (one worker, uvloop, httptools), pinned to the
+same CPU core, and wrk (pinned to the other core) loads them alternately, several rounds,
+in one run. Printed: requests a second of each, and the ratios to the bare echo
+
+    /assess, store: false                      target >= 0.6
+    /assess, stored in SQLite                  target >= 0.35
+    one 500-item batch against 500 single stored calls (time)   target <= 0.1
+
+`store: false` is measured twice: a stateless request (no subject_id), and one with a
+subject_id, whose history (rule 14) is read from the database on every call.
+
+    .venv/bin/python bench/assess_throughput.py     (needs Debian's wrk, and taskset)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+UVICORN_FLAGS = ["--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+SERVER_CORE, LOAD_CORE = "0", "1"
+BATCH_SIZE = 500
+
+# A desk-working runner with a mileage jump and tight hips: most rules read something.
+RUNNER = {
+    "age_years": 38,
+    "training": {
+        "weekly_distance_km": 52,
+        "baseline_weekly_distance_km": 40,
+        "intensity_change": "increased",
+        "added_speed_sessions": True,
+        "running_experience_months": 30,
+    },
+    "sitting": {
+        "hours_per_day": 9,
+        "longest_bout_minutes": 110,
+        "runs_straight_after_sitting": True,
+    },
+    "symptoms": {
+        "pain_now": 3,
+        "pain_worst_24h": 5,
+        "onset": "gradual",
+        "duration_days": 9,
+        "tight_areas": ["hip_flexors", "hamstrings", "glutes"],
+    },
+    "activities": {"weight_training": True},
+}
+VARIANTS = {
+    "stateless": {**RUNNER, "store": False},
+    "history": {**RUNNER, "subject_id": "SUBJECT", "store": False},
+    "stored": {**RUNNER, "subject_id": "SUBJECT"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(target: str, env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    command = ["taskset", "-c", SERVER_CORE, str(BIN / "uvicorn"), target]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), *UVICORN_FLAGS],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wrk_script(folder: Path, name: str, body: object, key: str) -> Path:
+    """A wrk script that POSTs `body` with the key, and stops the run on the first error.
+
+    A `subject_id` of SUBJECT becomes one of 10,000 runners at random, as in real use (a
+    runner has a handful of assessments, not the whole run's)."""
+    path = folder / f"{name}.lua"
+    template = json.dumps(body)
+    path.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["X-API-Key"] = "{key}"\n'
+        f"local template = {json.dumps(template)}\n"
+        "local function runner() return '\"runner-' .. math.random(10000) .. '\"' end\n"
+        "request = function()\n"
+        "  return wrk.format(nil, nil, nil, (string.gsub(template, '\"SUBJECT\"', runner)))\n"
+        "end\n"
+        "response = function(status, headers, body)\n"
+        "  if status >= 300 then\n"
+        '    print("error: " .. status .. " " .. body)\n'
+        "    wrk.thread:stop()\n"
+        "  end\n"
+        "end\n"
+    )
+    return path
+
+
+def wrk(url: str, script: Path, seconds: int, connections: int) -> float:
+    done = subprocess.run(
+        [
+            *("taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s"),
+            *("-s", str(script), url),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if "error:" in done.stdout or "Non-2xx" in done.stdout:
+        raise SystemExit(f"the server answered with an error:\n{done.stdout}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    if match is None:
+        raise SystemExit(done.stdout + done.stderr)
+    return float(match.group(1))
+
+
+def backpain(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [str(BIN / "backpain"), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is needed: apt-get install wrk util-linux")
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = {
+            "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+            "ENVIRONMENT": "development",
+            "RATE_LIMIT_PER_MINUTE": "1000000",
+            "LOG_LEVEL": "warning",
+        }
+        backpain("migrate", env=env)
+        backpain("seed", env=env)
+        key = backpain("clients", "create", "--name", "bench", "--scope", "assess", env=env)
+        scripts = {name: wrk_script(work, name, body, key) for name, body in VARIANTS.items()}
+        batch = wrk_script(work, "batch", {"items": [VARIANTS["stored"]] * BATCH_SIZE}, key)
+
+        rps: dict[str, list[float]] = {name: [] for name in ("bare", *VARIANTS, "batch")}
+        with server("bench.bare_app:app", env) as bare, server("app.main:app", env) as ours:
+            ok = httpx.post(f"{ours}/assess", json=RUNNER, headers={"X-API-Key": key})
+            assert ok.status_code == 201, ok.text
+            for _ in range(args.rounds):  # alternate, so that drift hits every side alike
+                for name, script in scripts.items():
+                    rps["bare"].append(
+                        wrk(f"{bare}/assess", script, args.seconds, args.connections)
+                    )
+                    rps[name].append(wrk(f"{ours}/assess", script, args.seconds, args.connections))
+                rps["batch"].append(wrk(f"{ours}/assess/batch", batch, args.seconds, 2))
+
+    median = {name: statistics.median(values) for name, values in rps.items()}
+    bare = median["bare"]
+    batch_share = (1 / median["batch"]) / (BATCH_SIZE / median["stored"])
+    print(
+        f"POST /assess, median of {args.rounds} alternating rounds of {args.seconds} s "
+        f"(wrk -c{args.connections}); servers on core {SERVER_CORE}, wrk on core {LOAD_CORE}"
+    )
+    print(f"  bare FastAPI echo of the same body      {bare:8.0f} req/s")
+    rows = [
+        ("stateless", "/assess, store: false", 0.6),
+        ("history", "/assess, store: false, with subject", 0.6),
+        ("stored", "/assess, stored in SQLite", 0.35),
+    ]
+    for name, label, target in rows:
+        value = median[name]
+        print(f"  {label:<39} {value:8.0f} req/s  ratio {value / bare:.2f}  (target >= {target})")
+    print(
+        f"  /assess/batch of {BATCH_SIZE}, stored             {median['batch']:8.2f} batches/s "
+        f"= {median['batch'] * BATCH_SIZE:.0f} assessments/s"
+    )
+    print(
+        f"  a {BATCH_SIZE}-item batch takes {batch_share:.3f} of the time of {BATCH_SIZE} "
+        "single stored calls  (target <= 0.1)"
+    )
+
+
+if __name__ == "__main__":
+    main()
