@@ -93,3 +93,23 @@ def test_serving_never_migrates(fresh_database_url: str) -> None:
     finally:
         engine.dispose()
     assert "exercise" not in tables
+
+
+@pytest.mark.slow
+def test_metrics_add_up_across_workers(fresh_database_url: str) -> None:
+    assert backpain("migrate", database_url=fresh_database_url).returncode == 0
+    assert backpain("seed", database_url=fresh_database_url).returncode == 0
+    with serving(fresh_database_url, "--workers", "2") as base:
+        with httpx.Client() as client:  # new connections spread over both workers
+            for _ in range(40):
+                assert (
+                    client.get(f"{base}/red-flags", headers={"Connection": "close"}).status_code
+                    == 200
+                )
+        scrapes = [httpx.get(f"{base}/metrics").text for _ in range(6)]
+    line = 'backpain_http_requests_total{method="GET",route="/red-flags",status="200"}'
+    values = {
+        float(next(x for x in text.splitlines() if x.startswith(line)).split()[-1])
+        for text in scrapes
+    }
+    assert values == {40.0}, "every scrape, whichever worker answers, sees all 40"

@@ -229,3 +229,47 @@ def test_a_batch_of_500_is_accepted(client: TestClient, runner_app: Caller) -> N
     response = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 500
+
+
+def test_an_answer_from_another_ruleset_version_is_not_explained(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    stored = post(client, runner_app, LOCKED_UP)
+    record = session.get(AssessmentRecord, uuid.UUID(stored["id"]))
+    assert record is not None
+    record.ruleset_version = "2000.1.1"
+    session.add(record)
+    session.commit()
+    response = client.get(f"/assessments/{stored['id']}/explain", headers=runner_app.headers)
+    assert response.status_code == 409
+    assert "2000.1.1" in response.json()["detail"]
+
+
+def test_the_explanation_of_a_stored_answer_matches_the_one_given_at_once(
+    client: TestClient, runner_app: Caller
+) -> None:
+    for _ in range(2):
+        post(client, runner_app, painful("explained"))
+    inline = client.post(
+        "/assess",
+        params={"explain": "true"},
+        json=painful("explained"),
+        headers=runner_app.headers,
+    ).json()
+    later = client.get(f"/assessments/{inline['id']}/explain", headers=runner_app.headers)
+    assert later.json()["explanation"] == inline["explanation"]
+    r14 = next(r for r in inline["explanation"]["rules"] if r["rule"] == "R14")
+    assert r14["fired"] is True
+    assert r14["inputs"]["earlier_painful_assessments"] == 2
+
+
+def test_a_batch_may_exceed_64_kib_up_to_its_own_limit(
+    client: TestClient, runner_app: Caller
+) -> None:
+    items = [{**DESK_WORKER, "store": False}] * 400  # about 130 KiB
+    ok = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    assert ok.status_code == 200
+    huge = {"items": [{**NO_PAIN, "subject_id": "x" * 120, "pad": "y" * 3000}] * 400}
+    too_big = client.post("/assess/batch", json=huge, headers=runner_app.headers)
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"] == "application/problem+json"
