@@ -193,6 +193,26 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from app.db import PROJECT_ROOT
+    from app.openapi import export_document
+
+    target = Path(args.output) if args.output else PROJECT_ROOT / "openapi" / "openapi.json"
+    document = export_document()
+    if args.action == "export":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document)
+        _out(f"wrote {target}")
+        return 0
+    if not target.exists() or target.read_text() != document:
+        _err(f"backpain: {target} is out of date; run `backpain openapi export`")
+        return 1
+    _out(f"{target} is up to date")
+    return 0
+
+
 def uvicorn_log_config(level: str) -> dict[str, object]:
     """Logging for every server process (uvicorn applies it in each worker)."""
     return {
@@ -314,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
         "dev-client", help="development only: make a first client and print its key once"
     )
     dev.set_defaults(handler=cmd_dev_client)
+
+    openapi = sub.add_parser("openapi", help="export the OpenAPI document, or check it")
+    openapi.add_argument("action", choices=["export", "check"])
+    openapi.add_argument("--output", help="default: openapi/openapi.json in the project")
+    openapi.set_defaults(handler=cmd_openapi)
 
     purge = sub.add_parser("purge", help="delete assessments older than the retention period")
     purge.add_argument(

@@ -26,6 +26,7 @@ from app.api import (
 )
 from app.api.assess import BATCH_MAX_BODY_BYTES
 from app.api.deps import RateLimited
+from app.api.docs import install_docs
 from app.config import ConfigError, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import COMMON_API_ERRORS, install_error_handlers
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served from installed files instead (app.api.docs)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics.router)
     install_openapi(app)
+    install_docs(app)
     return app
 
 

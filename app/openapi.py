@@ -1,15 +1,21 @@
 """The OpenAPI document: what FastAPI derives from the routes, plus what it cannot know.
 
+- The API-level description (`app/api_description.md`) and a description of each tag.
+- Summaries: the first line of each route's docstring; descriptions: the rest of it.
 - Security: both ways of sending a key are declared; operations that need one (their
   dependencies carry `required_scopes`) require it and name the scopes; public reads accept
   a key optionally (it raises the rate limit).
-- Errors are `application/problem+json`, never `application/json`.
+- Errors are `application/problem+json`, never `application/json`, each with an example.
+- Examples on every request and response body (`app.openapi_examples`).
 """
 
 from __future__ import annotations
 
+import inspect
+import json
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -17,6 +23,28 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from app.errors import PROBLEM_JSON
+from app.openapi_examples import problem_example, request_examples, response_examples
+
+DESCRIPTION = (Path(__file__).resolve().parent / "api_description.md").read_text()
+TAGS = [
+    {
+        "name": "assessment",
+        "description": "Assess runners, and keep, list, explain and erase their assessments.",
+    },
+    {
+        "name": "exercises",
+        "description": "The exercise catalogue: filters, paging, sync, and editing.",
+    },
+    {"name": "programmes", "description": "Ordered exercises with dosage for a purpose."},
+    {"name": "advice", "description": "What to do, in plain words, with sources."},
+    {
+        "name": "vocabulary",
+        "description": "The red flags and risk factors /assess answers with.",
+    },
+    {"name": "clients", "description": "API clients and their keys (scope `clients:admin`)."},
+    {"name": "audit", "description": "Every change to content and clients."},
+    {"name": "health", "description": "Probes and metrics for the platform."},
+]
 
 SECURITY_SCHEMES = {
     "bearerAuth": {
@@ -59,33 +87,92 @@ def required_scopes(route: RouteContext) -> list[str] | None:
     return None
 
 
-def _problem_content(operation: dict[str, Any]) -> None:
+def _validation_errors(operation: dict[str, Any]) -> None:
+    """FastAPI documents a 422 (in its own format) for every route with parameters. Ours are
+    problems; and a route whose only input is a plain string in its path cannot fail
+    validation at all, so it documents no 422."""
+    responses = operation.get("responses", {})
+    if "422" not in responses:
+        return
+    parameters = operation.get("parameters", [])
+    only_free_text_path = all(
+        p["in"] == "path"
+        and p["schema"].get("type") == "string"
+        and set(p["schema"]) <= {"type", "title", "examples", "description"}
+        for p in parameters
+    )
+    if "requestBody" not in operation and only_free_text_path:
+        del responses["422"]
+        return
+    responses["422"] = {
+        "description": "Unprocessable Content",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _problem_content(operation: dict[str, Any], path: str) -> None:
+    _validation_errors(operation)
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         if str(status)[0] in "45" and PROBLEM_JSON in content:
             content.pop("application/json", None)
+            content[PROBLEM_JSON]["examples"] = {
+                "problem": {
+                    "summary": response["description"],
+                    "value": problem_example(int(status), path),
+                }
+            }
+
+
+def _text(route: RouteContext, scopes: list[str] | None) -> tuple[str, str]:
+    """Summary and description from the route's docstring (and the scopes it needs)."""
+    endpoint = cast(APIRoute, route.original_route).endpoint
+    doc = inspect.cleandoc(endpoint.__doc__ or "")
+    summary, _, rest = doc.partition("\n")
+    description = rest.strip() or summary
+    if scopes:
+        needed = " or ".join(f"`{scope}`" for scope in scopes)
+        description += f"\n\nNeeds an API key with the {needed} scope."
+    return summary.strip().rstrip("."), description
+
+
+def _examples(operation: dict[str, Any], operation_id: str) -> None:
+    body = operation.get("requestBody", {}).get("content", {})
+    for media in body.values():
+        media["examples"] = request_examples()[operation_id]
+    for status, examples in response_examples().get(operation_id, {}).items():
+        content = operation["responses"][str(status)]["content"]
+        for media in content.values():
+            media["examples"] = examples
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
         version=app.version,
-        description=app.description,
+        description=DESCRIPTION,
         routes=app.routes,
-        tags=app.openapi_tags,
+        tags=TAGS,
         servers=app.servers,
     )
-    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    components = document.setdefault("components", {})
+    components["securitySchemes"] = SECURITY_SCHEMES
     for route in api_routes(app):
+        path = route.path_format or ""
         for method in route.methods or ():
-            operation = document["paths"][route.path_format][method.lower()]
-            _problem_content(operation)
+            operation = document["paths"][path][method.lower()]
+            _problem_content(operation, path)
             scopes = required_scopes(route)
+            operation["summary"], operation["description"] = _text(route, scopes)
+            _examples(operation, operation["operationId"])
             if scopes:
                 operation["security"] = KEY_REQUIRED
                 operation["x-required-scopes"] = scopes
-            elif route.path_format not in OPEN_PATHS:
+            elif path not in OPEN_PATHS:
                 operation["security"] = KEY_OPTIONAL
+    # FastAPI's own validation-error schemas are replaced by Problem everywhere.
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.get("schemas", {}).pop(name, None)
     return document
 
 
@@ -96,3 +183,17 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def export_document() -> str:
+    """The OpenAPI document as committed: built under production settings, keys sorted."""
+    from app.config import load_settings
+    from app.main import create_app
+
+    settings = load_settings(
+        environment="production",
+        secret_key="openapi-export-" + "x" * 32,
+        database_url="postgresql://openapi-export@localhost/unused",  # never connected to
+    )
+    document = create_app(settings).openapi()
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

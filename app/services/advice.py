@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.models import Advice
+from app.models import Advice, Exercise
 from app.models.content import AdviceIn, AdvicePage, AdvicePublic
 from app.services import catalogue, exercises
 from app.services.paging import Ordering, int_key, text_key
@@ -22,6 +22,11 @@ def href(slug: str) -> str:
 
 def to_public(session: Session, rows: Sequence[Advice]) -> list[AdvicePublic]:
     linked = exercises.live_by_slug(session, (s for row in rows for s in row.related_exercises))
+    return assemble(rows, linked)
+
+
+def assemble(rows: Sequence[Advice], linked: Mapping[str, Exercise]) -> list[AdvicePublic]:
+    """The public form of `rows`, given the live exercises they may link to."""
     return [
         AdvicePublic(
             id=row.id,

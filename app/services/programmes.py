@@ -31,23 +31,33 @@ def href(slug: str) -> str:
 
 
 def to_public(session: Session, rows: Sequence[Programme]) -> list[ProgrammePublic]:
-    steps: dict[uuid.UUID, list[ProgrammeStep]] = defaultdict(list)
+    items: list[tuple[ProgrammeItem, Exercise]] = []
     if rows:
-        pairs = session.exec(
-            select(ProgrammeItem, Exercise)
-            .join(Exercise, col(Exercise.id) == col(ProgrammeItem.exercise_id))
-            .where(col(ProgrammeItem.programme_id).in_([row.id for row in rows]))
-            .order_by(col(ProgrammeItem.programme_id), col(ProgrammeItem.position))
-        )
-        for item, exercise in pairs:
-            steps[item.programme_id].append(
-                ProgrammeStep(
-                    position=item.position,
-                    exercise=exercises.to_public(exercise),
-                    dosage=Dosage.model_validate(item.dosage or exercise.dosage),
-                    notes=item.notes,
-                )
+        items = list(
+            session.exec(
+                select(ProgrammeItem, Exercise)
+                .join(Exercise, col(Exercise.id) == col(ProgrammeItem.exercise_id))
+                .where(col(ProgrammeItem.programme_id).in_([row.id for row in rows]))
+                .order_by(col(ProgrammeItem.programme_id), col(ProgrammeItem.position))
             )
+        )
+    return assemble(rows, items)
+
+
+def assemble(
+    rows: Sequence[Programme], items: Sequence[tuple[ProgrammeItem, Exercise]]
+) -> list[ProgrammePublic]:
+    """The public form of `rows`, given their items (in order) and those items' exercises."""
+    steps: dict[uuid.UUID, list[ProgrammeStep]] = defaultdict(list)
+    for item, exercise in items:
+        steps[item.programme_id].append(
+            ProgrammeStep(
+                position=item.position,
+                exercise=exercises.to_public(exercise),
+                dosage=Dosage.model_validate(item.dosage or exercise.dosage),
+                notes=item.notes,
+            )
+        )
     return [
         ProgrammePublic(
             id=row.id,

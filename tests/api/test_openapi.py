@@ -1,0 +1,174 @@
+"""The OpenAPI document: committed, current, valid, complete, with examples that are the
+service's real answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
+
+from app.db import PROJECT_ROOT
+from app.openapi import export_document
+from tests.api.conftest import Caller
+
+COMMITTED = PROJECT_ROOT / "openapi" / "openapi.json"
+DOCUMENT: dict[str, Any] = json.loads(COMMITTED.read_text())
+METHODS = {"get", "post", "put", "patch", "delete"}
+OPERATIONS = [
+    (path, method, operation)
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+    if method in METHODS
+]
+IDS = [f"{method.upper()} {path}" for path, method, _ in OPERATIONS]
+
+
+def test_the_committed_document_is_what_the_code_exports() -> None:
+    assert COMMITTED.read_text() == export_document(), (
+        "openapi/openapi.json is out of date: run `.venv/bin/backpain openapi export`"
+    )
+
+
+def test_the_served_document_is_the_committed_one(client: TestClient) -> None:
+    assert client.get("/openapi.json").json() == DOCUMENT
+
+
+def test_the_document_is_valid_openapi() -> None:
+    validate(DOCUMENT)
+    assert DOCUMENT["openapi"].startswith("3.1")
+
+
+def test_operation_ids_read_well_in_a_generated_client() -> None:
+    ids = {operation["operationId"] for _, _, operation in OPERATIONS}
+    assert {
+        "assess",
+        "assess_batch",
+        "get_assessment",
+        "list_assessments",
+        "explain_assessment",
+        "delete_assessment",
+        "erase_subject",
+        "list_exercises",
+        "get_exercise",
+        "create_exercise",
+        "update_exercise",
+        "list_programmes",
+        "get_programme",
+        "list_advice",
+        "get_advice",
+        "list_red_flags",
+        "list_risk_factors",
+        "create_client",
+        "list_audit",
+        "healthz",
+        "readyz",
+    } <= ids
+    assert len(ids) == len(OPERATIONS)
+    assert all("_" not in i or not i.endswith(("_get", "_post", "_put", "_delete")) for i in ids)
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
+def test_every_operation_has_a_summary_description_and_tag(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    assert operation["summary"]
+    assert not operation["summary"].endswith(".")
+    assert len(operation["description"]) >= len(operation["summary"])
+    assert operation["tags"]
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
+def test_every_error_is_documented_as_problem_json_with_an_example(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    errors = {code: r for code, r in operation["responses"].items() if code[0] in "45"}
+    if path not in ("/healthz", "/metrics"):
+        assert errors, "an operation that can fail documents how"
+    for code, response in errors.items():
+        assert list(response["content"]) == ["application/problem+json"], code
+        media = response["content"]["application/problem+json"]
+        assert media["schema"] == {"$ref": "#/components/schemas/Problem"}
+        (example,) = media["examples"].values()
+        assert example["value"]["status"] == int(code)
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
+def test_every_body_has_examples(path: str, method: str, operation: dict[str, Any]) -> None:
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        assert media["examples"], "request body"
+    for code, response in operation["responses"].items():
+        if code[0] == "2" and "content" in response:
+            for name, media in response["content"].items():
+                assert media.get("examples"), f"{code} {name}"
+
+
+def test_api_keys_are_declared_and_required_where_needed() -> None:
+    schemes = DOCUMENT["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["apiKeyAuth"]["name"] == "X-API-Key"
+    assess = DOCUMENT["paths"]["/assess"]["post"]
+    assert assess["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
+    assert assess["x-required-scopes"] == ["assess"]
+    assert {} in DOCUMENT["paths"]["/exercises"]["get"]["security"]  # a key is optional
+
+
+def test_the_description_covers_what_integrators_need() -> None:
+    text = DOCUMENT["info"]["description"]
+    for topic in (
+        "## Authentication",
+        "## Paging",
+        "## Keeping a copy in sync",
+        "## Rate limits",
+        "## Errors",
+        "## Versions",
+        "Not a diagnosis",
+        "ruleset_version",
+        "tombstones",
+    ):
+        assert topic in text
+
+
+ASSESS_EXAMPLES = DOCUMENT["paths"]["/assess"]["post"]["requestBody"]["content"][
+    "application/json"
+]["examples"]
+
+
+def test_assess_has_the_three_named_examples() -> None:
+    assert {"desk_worker_mileage_jump", "acute_locked_up_back", "red_flag"} <= set(ASSESS_EXAMPLES)
+
+
+@pytest.mark.parametrize("name", ["desk_worker_mileage_jump", "acute_locked_up_back", "red_flag"])
+def test_each_assess_example_shows_the_real_answer(
+    client: TestClient, runner_app: Caller, name: str
+) -> None:
+    documented = DOCUMENT["paths"]["/assess"]["post"]["responses"]["201"]["content"][
+        "application/json"
+    ]["examples"][name]["value"]
+    answer = client.post("/assess", json=ASSESS_EXAMPLES[name]["value"], headers=runner_app.headers)
+    assert answer.status_code == 201
+    ignore = {"id", "created_at"}
+    assert {k: v for k, v in answer.json().items() if k not in ignore} == {
+        k: v for k, v in documented.items() if k not in ignore
+    }
+
+
+def test_the_openapi_check_command_notices_a_stale_file(tmp_path: Path) -> None:
+    from tests.live import backpain
+
+    stale = tmp_path / "openapi.json"
+    stale.write_text("{}\n")
+    done = backpain("openapi", "check", "--output", str(stale), database_url="sqlite://")
+    assert done.returncode == 1
+    assert "out of date" in done.stderr
+    assert (
+        backpain("openapi", "export", "--output", str(stale), database_url="sqlite://").returncode
+        == 0
+    )
+    assert (
+        backpain("openapi", "check", "--output", str(stale), database_url="sqlite://").returncode
+        == 0
+    )
