@@ -28,6 +28,7 @@ def redoc_script() -> bytes:
     script = (VENDOR_DIR / "redoc.standalone.js").read_bytes()
     return script.replace(REDOC_CDN_LOGO, REDOC_LOCAL_LOGO)
 
+
 SWAGGER_UI_PARAMETERS = {
     "validatorUrl": None,  # Swagger UI would otherwise call validator.swagger.io
     "persistAuthorization": True,
