@@ -75,7 +75,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_clients_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.models.clients import ClientCreate
-    from app.services import audit, clients
+    from app.services import clients
 
     try:
         request = ClientCreate(name=args.name, scopes=args.scope)
@@ -84,7 +84,7 @@ def cmd_clients_create(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     with session_for(settings) as session:
         try:
-            client, key = clients.create_client(
+            _, key = clients.create_client(
                 session=session,
                 name=request.name,
                 scopes=request.scopes,
@@ -93,15 +93,6 @@ def cmd_clients_create(args: argparse.Namespace, settings: Settings) -> int:
         except ProblemError as problem:
             _err(f"backpain: {problem.detail}")
             return 1
-        audit.record(
-            session,
-            actor=None,
-            action="create",
-            resource="client",
-            item_id=client.id,
-            item=client.name,
-            after=clients.to_public(client).model_dump(mode="json"),
-        )
         session.commit()
     _out(key)  # only the key on stdout, so that `KEY=$(backpain clients create ...)` works
     return 0
@@ -123,25 +114,14 @@ def cmd_clients_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_clients_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from app.services import audit, clients
+    from app.services import clients
 
     with session_for(settings) as session:
         try:
-            before = clients.to_public(clients.get_client(session=session, name=args.name))
+            clients.revoke_client(session=session, name=args.name)
         except ProblemError as problem:
             _err(f"backpain: {problem.detail}")
             return 1
-        client = clients.revoke_client(session=session, name=args.name)
-        audit.record(
-            session,
-            actor=None,
-            action="revoke",
-            resource="client",
-            item_id=client.id,
-            item=client.name,
-            before=before.model_dump(mode="json"),
-            after=clients.to_public(client).model_dump(mode="json"),
-        )
         session.commit()
     _out(f"revoked {args.name}")
     return 0
@@ -151,7 +131,7 @@ def cmd_dev_client(args: argparse.Namespace, settings: Settings) -> int:
     """For `make run`: on an empty development database, a client whose key is printed once."""
     from app.config import Environment
     from app.models.clients import Scope
-    from app.services import audit, clients
+    from app.services import clients
 
     if settings.environment is not Environment.development:
         _err("backpain: dev-client does nothing outside ENVIRONMENT=development")
@@ -163,20 +143,11 @@ def cmd_dev_client(args: argparse.Namespace, settings: Settings) -> int:
                 "New key: .venv/bin/backpain clients create --name NAME --scope assess"
             )
             return 0
-        client, key = clients.create_client(
+        _, key = clients.create_client(
             session=session,
             name=clients.DEVELOPMENT_CLIENT,
             scopes=list(Scope),
             secret=settings.secret_value,
-        )
-        audit.record(
-            session,
-            actor=None,
-            action="create",
-            resource="client",
-            item_id=client.id,
-            item=client.name,
-            after=clients.to_public(client).model_dump(mode="json"),
         )
         session.commit()
     _out(f"\nDevelopment API key (shown once; all scopes):\n\n    export BACKPAIN_KEY={key}\n")

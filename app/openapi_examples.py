@@ -20,7 +20,7 @@ from app.errors import VALIDATION, FieldError, Problem, field_errors, problem_ty
 from app.models import Advice, Exercise, Programme, ProgrammeItem
 from app.models.assessments import Assessment, AssessmentRequest
 from app.models.content import AdviceIn, ExerciseIn, ProgrammeIn
-from app.rules.engine import Catalogue, CatalogueEntry, assess
+from app.rules.engine import Catalogue, assess
 from app.rules.inputs import contract_errors
 from app.rules.ruleset import Ruleset, load_ruleset
 from app.services import advice, catalogue, exercises, programmes, vocabulary
@@ -153,18 +153,7 @@ def _rows() -> tuple[dict[str, Exercise], list[Advice], list[Programme], list[Pr
 
 def _catalogue() -> Catalogue:
     rows, _, _, _ = _rows()
-    return Catalogue(
-        CatalogueEntry(
-            slug=row.slug,
-            name=row.name,
-            category=row.category,
-            target_areas=tuple(row.target_areas),
-            phases=tuple(row.phases),
-            difficulty=row.difficulty,
-            href=exercises.href(row.slug),
-        )
-        for row in rows.values()
-    )
+    return Catalogue(exercises.catalogue_entry(row) for row in rows.values())
 
 
 def _exercise(slug: str) -> Any:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
-    ContentEditor,
     CursorQuery,
     LimitQuery,
-    PrivateCache,
     PublicCache,
     SecretDep,
     SessionDep,
     SlugPath,
     UpdatedSinceQuery,
 )
-from app.errors import WRITE_ERRORS, problem_responses
+from app.api.editing import add_editing_routes
+from app.errors import problem_responses
 from app.models.content import AdviceIn, AdvicePage, AdvicePatch, AdvicePublic
 from app.services import advice, content_admin
 
@@ -53,59 +52,12 @@ def get_advice(slug: SlugPath, session: SessionDep) -> AdvicePublic:
     return advice.get_advice(session=session, slug=slug)
 
 
-@router.post(
-    "",
-    operation_id="create_advice",
-    status_code=201,
-    dependencies=[PrivateCache],
-    responses=WRITE_ERRORS,
+add_editing_routes(
+    router,
+    kind=content_admin.ADVICE,
+    body=AdviceIn,
+    patch=AdvicePatch,
+    public=AdvicePublic,
+    noun="advice",
+    a_noun="an advice topic",
 )
-def create_advice(
-    body: AdviceIn, editor: ContentEditor, session: SessionDep, response: Response
-) -> AdvicePublic:
-    """Create an advice topic (scope `content:write`); audited."""
-    created = content_admin.create(session, content_admin.ADVICE, body, actor=editor)
-    response.headers["Location"] = created.href
-    return created
-
-
-@router.put(
-    "/{slug}",
-    operation_id="replace_advice",
-    dependencies=[PrivateCache],
-    responses={**WRITE_ERRORS, **problem_responses(404)},
-)
-def replace_advice(
-    slug: SlugPath, body: AdviceIn, editor: ContentEditor, session: SessionDep
-) -> AdvicePublic:
-    """Replace an advice topic with the body (scope `content:write`); audited."""
-    return content_admin.replace(session, content_admin.ADVICE, slug, body, actor=editor)
-
-
-@router.patch(
-    "/{slug}",
-    operation_id="update_advice",
-    dependencies=[PrivateCache],
-    responses={**WRITE_ERRORS, **problem_responses(404)},
-)
-def update_advice(
-    slug: SlugPath,
-    body: AdvicePatch,  # type: ignore[valid-type]
-    editor: ContentEditor,
-    session: SessionDep,
-) -> AdvicePublic:
-    """Change some fields of an advice topic (scope `content:write`); audited."""
-    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    return content_admin.patch(session, content_admin.ADVICE, slug, changes, actor=editor)
-
-
-@router.delete(
-    "/{slug}",
-    operation_id="delete_advice",
-    status_code=204,
-    responses=problem_responses(403, 404),
-)
-def delete_advice(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
-    """Delete an advice topic (scope `content:write`); it stays listed as a tombstone for sync."""
-    content_admin.delete(session, content_admin.ADVICE, slug, actor=editor)
-    return Response(status_code=204)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from app.api.deps import ClientsAdmin, PrivateCache, SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.models.clients import ClientCreate, ClientPage, ClientPublic, ClientWithKey
-from app.services import audit, clients
+from app.services import clients
 
 router = APIRouter(prefix="/clients", tags=["clients"], dependencies=[PrivateCache])
 
@@ -27,16 +27,11 @@ def create_client(
 ) -> ClientWithKey:
     """Create a client and its key. The key is in this answer only: store it now."""
     client, key = clients.create_client(
-        session=session, name=body.name, scopes=body.scopes, secret=settings.secret_value
-    )
-    audit.record(
-        session,
+        session=session,
+        name=body.name,
+        scopes=body.scopes,
+        secret=settings.secret_value,
         actor=admin,
-        action="create",
-        resource="client",
-        item_id=client.id,
-        item=client.name,
-        after=clients.to_public(client).model_dump(mode="json"),
     )
     session.commit()
     response.headers["Location"] = f"/clients/{client.name}"
@@ -65,17 +60,6 @@ def get_client(name: str, admin: ClientsAdmin, session: SessionDep) -> ClientPub
 )
 def revoke_client(name: str, admin: ClientsAdmin, session: SessionDep) -> ClientPublic:
     """Revoke a client's key at once. Its stored assessments stay; the name stays taken."""
-    before = clients.to_public(clients.get_client(session=session, name=name))
-    client = clients.revoke_client(session=session, name=name)
-    audit.record(
-        session,
-        actor=admin,
-        action="revoke",
-        resource="client",
-        item_id=client.id,
-        item=client.name,
-        before=before.model_dump(mode="json"),
-        after=clients.to_public(client).model_dump(mode="json"),
-    )
+    client = clients.revoke_client(session=session, name=name, actor=admin)
     session.commit()
     return clients.to_public(client)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
-    ContentEditor,
     CursorQuery,
     LimitQuery,
-    PrivateCache,
     PublicCache,
     SecretDep,
     SessionDep,
     SlugPath,
     UpdatedSinceQuery,
 )
-from app.errors import WRITE_ERRORS, problem_responses
+from app.api.editing import add_editing_routes
+from app.errors import problem_responses
 from app.models.content import ExerciseIn, ExercisePage, ExercisePatch, ExercisePublic
 from app.services import content_admin, exercises
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
@@ -91,59 +90,13 @@ def get_exercise(slug: SlugPath, session: SessionDep) -> ExercisePublic:
     return exercises.get_exercise(session=session, slug=slug)
 
 
-@router.post(
-    "",
-    operation_id="create_exercise",
-    status_code=201,
-    dependencies=[PrivateCache],
-    responses=WRITE_ERRORS,
+add_editing_routes(
+    router,
+    kind=content_admin.EXERCISES,
+    body=ExerciseIn,
+    patch=ExercisePatch,
+    public=ExercisePublic,
+    noun="exercise",
+    a_noun="an exercise",
+    delete_conflicts=True,  # an exercise still in a programme
 )
-def create_exercise(
-    body: ExerciseIn, editor: ContentEditor, session: SessionDep, response: Response
-) -> ExercisePublic:
-    """Create an exercise (scope `content:write`); audited."""
-    created = content_admin.create(session, content_admin.EXERCISES, body, actor=editor)
-    response.headers["Location"] = created.href
-    return created
-
-
-@router.put(
-    "/{slug}",
-    operation_id="replace_exercise",
-    dependencies=[PrivateCache],
-    responses={**WRITE_ERRORS, **problem_responses(404)},
-)
-def replace_exercise(
-    slug: SlugPath, body: ExerciseIn, editor: ContentEditor, session: SessionDep
-) -> ExercisePublic:
-    """Replace an exercise with the body (scope `content:write`); audited."""
-    return content_admin.replace(session, content_admin.EXERCISES, slug, body, actor=editor)
-
-
-@router.patch(
-    "/{slug}",
-    operation_id="update_exercise",
-    dependencies=[PrivateCache],
-    responses={**WRITE_ERRORS, **problem_responses(404)},
-)
-def update_exercise(
-    slug: SlugPath,
-    body: ExercisePatch,  # type: ignore[valid-type]
-    editor: ContentEditor,
-    session: SessionDep,
-) -> ExercisePublic:
-    """Change some fields of an exercise (scope `content:write`); audited."""
-    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    return content_admin.patch(session, content_admin.EXERCISES, slug, changes, actor=editor)
-
-
-@router.delete(
-    "/{slug}",
-    operation_id="delete_exercise",
-    status_code=204,
-    responses=problem_responses(403, 404, 409),
-)
-def delete_exercise(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
-    """Delete an exercise (scope `content:write`); it stays listed as a tombstone for sync."""
-    content_admin.delete(session, content_admin.EXERCISES, slug, actor=editor)
-    return Response(status_code=204)

@@ -29,7 +29,7 @@ from app.models.assessments import (
     AssessmentRequest,
 )
 from app.models.clients import Principal
-from app.rules.engine import Catalogue, CatalogueEntry, Evaluation, assess
+from app.rules.engine import Catalogue, Evaluation, assess
 from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult, Explanation
 from app.rules.ruleset import Ruleset
@@ -67,18 +67,7 @@ class _CatalogueCache:
         rows = session.exec(
             select(Exercise).where(col(Exercise.deleted_at).is_(None)).order_by(col(Exercise.slug))
         )
-        catalogue = Catalogue(
-            CatalogueEntry(
-                slug=row.slug,
-                name=row.name,
-                category=row.category,
-                target_areas=tuple(row.target_areas),
-                phases=tuple(row.phases),
-                difficulty=row.difficulty,
-                href=exercises.href(row.slug),
-            )
-            for row in rows
-        )
+        catalogue = Catalogue(exercises.catalogue_entry(row) for row in rows)
         with self._lock:
             self._catalogue, self._loaded = catalogue, now
         return catalogue

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from app.db import utcnow
 from app.errors import CONFLICT, NOT_FOUND, ProblemError
 from app.models.clients import ApiClient, ClientPublic, ClientWithKey, Principal, Scope
+from app.services import audit
 
 KEY_PREFIX = "bp_"
 _KEY_BYTES = 32
@@ -52,9 +53,15 @@ def to_public(client: ApiClient) -> ClientPublic:
 
 
 def create_client(
-    *, session: Session, name: str, scopes: Sequence[Scope], secret: str
+    *,
+    session: Session,
+    name: str,
+    scopes: Sequence[Scope],
+    secret: str,
+    actor: Principal | None = None,
 ) -> tuple[ApiClient, str]:
-    """A new client and its key (the only time the key exists outside the caller)."""
+    """A new client and its key (the only time the key exists outside the caller), with
+    its audit entry; the caller commits. `actor` None: made from the command line."""
     if session.exec(select(ApiClient).where(ApiClient.name == name)).first() is not None:
         raise ProblemError(CONFLICT, f"A client named {name!r} already exists.")
     key = generate_key()
@@ -70,6 +77,15 @@ def create_client(
     except IntegrityError:  # a concurrent create with the same name
         session.rollback()
         raise ProblemError(CONFLICT, f"A client named {name!r} already exists.") from None
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        resource="client",
+        item_id=client.id,
+        item=client.name,
+        after=to_public(client).model_dump(mode="json"),
+    )
     return client, key
 
 
@@ -88,13 +104,25 @@ def get_client(*, session: Session, name: str) -> ApiClient:
     return client
 
 
-def revoke_client(*, session: Session, name: str) -> ApiClient:
-    """Revoke a client's key; its stored assessments stay (and stay its own)."""
+def revoke_client(*, session: Session, name: str, actor: Principal | None = None) -> ApiClient:
+    """Revoke a client's key, with its audit entry; its stored assessments stay (and stay
+    its own). The caller commits."""
     client = get_client(session=session, name=name)
+    before = to_public(client).model_dump(mode="json")
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.add(client)
         session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="revoke",
+        resource="client",
+        item_id=client.id,
+        item=client.name,
+        before=before,
+        after=to_public(client).model_dump(mode="json"),
+    )
     recent_keys.clear()
     return client
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Exercise, ExerciseFacet
 from app.models.content import Dosage, ExerciseIn, ExercisePage, ExercisePublic
+from app.rules.engine import CatalogueEntry
 from app.rules.outputs import ExerciseLink
 from app.services import catalogue
 from app.services.paging import Ordering, text_key
@@ -62,6 +63,19 @@ def to_public(row: Exercise) -> ExercisePublic:
         attribution=row.attribution,
         created_at=row.created_at,
         updated_at=row.updated_at,
+    )
+
+
+def catalogue_entry(row: Exercise) -> CatalogueEntry:
+    """What the assessment engine needs of an exercise to link it."""
+    return CatalogueEntry(
+        slug=row.slug,
+        name=row.name,
+        category=row.category,
+        target_areas=tuple(row.target_areas),
+        phases=tuple(row.phases),
+        difficulty=row.difficulty,
+        href=href(row.slug),
     )
 
 
