@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -55,6 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Everything built so far (modules, the ruleset, the app) lives as long as the process:
+        # keeping it out of the collector's reach makes every collection cheaper (about a
+        # quarter of the time of a 500-item batch goes to collections otherwise).
+        gc.collect()
+        gc.freeze()
         yield
         await limiter.close()
         engine.dispose()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -94,6 +95,20 @@ _EARLIER_PAINFUL = (
 )
 # Core, not ORM, statements: the ORM's bulk machinery costs more than the insert itself.
 _INSERT = insert(AssessmentRecord.__table__)  # type: ignore[attr-defined]
+
+
+# SQLite lets one writer in at a time, and a writer that finds the database locked sleeps
+# and retries. Within a process, waiting on a lock instead hands the turn over at once.
+_sqlite_writer = Lock()
+
+
+@contextmanager
+def _write_turn(session: Session) -> Iterator[None]:
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    with _sqlite_writer:
+        yield
 
 
 def earlier_painful_assessments(
@@ -237,8 +252,9 @@ def run_batch(
         # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
         # one that starts with its write waits its turn instead.
         session.commit()
-        session.connection().execute(_INSERT, rows)
-        session.commit()
+        with _write_turn(session):
+            session.connection().execute(_INSERT, rows)
+            session.commit()
     for outcome in outcomes:
         count_assessment(outcome.result.triage.level.value)
     return outcomes
