@@ -47,10 +47,7 @@ class Kind(Generic[Row, In, Out]):
 
 
 def _exercise_changed(session: Session, row: Exercise, now: datetime) -> None:
-    # Programmes show their exercises inline: a syncing client must see them change too.
-    for programme in programmes.using_exercise(session, row.id):
-        programme.updated_at = now
-        session.add(programme)
+    programmes.touch_using(session, row.id, now=now)
     catalogue_cache.clear()
 
 

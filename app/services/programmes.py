@@ -187,3 +187,11 @@ def to_input(session: Session, row: Programme) -> ProgrammeIn:
             ],
         }
     )
+
+
+def touch_using(session: Session, exercise_id: uuid.UUID, *, now: datetime) -> None:
+    """Programmes show their exercises inline: when an exercise changes, so do they, and a
+    syncing client must see them in `updated_since` listings."""
+    for programme in using_exercise(session, exercise_id):
+        programme.updated_at = now
+        session.add(programme)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -195,6 +196,19 @@ def _retire(
         report.retired += 1
 
 
+def _save_exercise(
+    session: Session,
+    data: ExerciseSeed,
+    *,
+    row: Exercise | None,
+    item_id: uuid.UUID,
+    now: datetime,
+) -> Exercise:
+    saved = exercises.save(session, data, row=row, item_id=item_id, now=now)
+    programmes.touch_using(session, saved.id, now=now)
+    return saved
+
+
 def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedReport:
     """Bring the catalogue in line with the content files, in one transaction."""
     files = load_content_files(directory)
@@ -205,13 +219,7 @@ def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedRepo
         return f"used by {', '.join(p.slug for p in users)}" if users else None
 
     report = SeedReport(
-        exercises=_upsert(
-            session,
-            Exercise,
-            files.exercises,
-            exercises.save,
-            now,
-        ),
+        exercises=_upsert(session, Exercise, files.exercises, _save_exercise, now),
         advice=_upsert(
             session,
             Advice,

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.content.loader import CONTENT_DIR
 from app.db import utcnow
-from app.models import Advice, Exercise
+from app.models import Advice, Exercise, Programme
 from app.models.content import ProgrammeIn
 from app.services import catalogue, programmes
 from app.services.seed import SeedError, load_content_files, seed_content
@@ -137,3 +137,15 @@ def test_an_invalid_entry_is_reported_with_its_slug_and_field(content: Path) -> 
 def test_live_exercises_match_the_file(session: Session) -> None:
     live = session.exec(select(Exercise.slug).where(col(Exercise.deleted_at).is_(None))).all()
     assert sorted(live) == sorted(item.slug for item in load_content_files().exercises)
+
+
+def test_a_changed_exercise_moves_its_programmes_forward(session: Session, content: Path) -> None:
+    programme = load_content_files().programmes[0]
+    slug = programme.items[0].exercise
+    row = session.exec(select(Programme).where(Programme.slug == programme.slug)).one()
+    before = row.updated_at
+    source = next(e for e in load_content_files().exercises if e.slug == slug)
+    _edit(content / "exercises.toml", f'name = "{source.name}"', f'name = "{source.name} (v2)"')
+    seed_content(session=session, directory=content)
+    session.refresh(row)
+    assert row.updated_at > before
