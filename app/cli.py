@@ -8,13 +8,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import ConfigError, Settings, get_settings
-from app.db import create_db_engine, current_revision, head_revision, session_scope
+from app.db import create_db_engine, current_revision, exclusive, head_revision, session_scope
 from app.errors import ProblemError
 
 Command = Callable[[argparse.Namespace, Settings], int]
+# Migrate and seed take this lock: several instances starting at once do them in turn.
+PRESTART_LOCK = "backpain-prestart"
 
 
 def _out(message: str) -> None:
@@ -41,7 +44,8 @@ def _migrate_to(settings: Settings, revision: str, *, down: bool) -> str | None:
 
     engine = create_db_engine(settings)
     try:
-        (downgrade if down else upgrade)(engine, revision)
+        with exclusive(engine, PRESTART_LOCK):
+            (downgrade if down else upgrade)(engine, revision)
         with engine.connect() as connection:
             return current_revision(connection)
     finally:
@@ -61,13 +65,24 @@ def cmd_downgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import IntegrityError
+
     from app.services.seed import SeedError, seed_content
 
     with session_for(settings) as session:
+        bind = session.get_bind()
+        assert isinstance(bind, Engine)
         try:
-            report = seed_content(session=session)
+            with exclusive(bind, PRESTART_LOCK):
+                report = seed_content(session=session)
         except SeedError as error:
             _err(f"backpain: seed: {error}")
+            return 1
+        except ProblemError as problem:  # e.g. a file's programme names a deleted exercise
+            _err(f"backpain: seed: {problem.detail} {problem.errors or ''}".rstrip())
+            return 1
+        except IntegrityError as error:
+            _err(f"backpain: seed: the catalogue refused a change ({type(error.orig).__name__})")
             return 1
     _out(report.summary())
     return 0
@@ -258,6 +273,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive_days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 (0 would delete everything)")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backpain",
@@ -313,7 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     purge = sub.add_parser("purge", help="delete assessments older than the retention period")
     purge.add_argument(
-        "--older-than", type=int, metavar="DAYS", help="default: RETENTION_DAYS (365)"
+        "--older-than",
+        type=_positive_days,
+        metavar="DAYS",
+        help="at least 1; default: RETENTION_DAYS (365)",
     )
     purge.set_defaults(handler=cmd_purge)
     return parser

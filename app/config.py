@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SQLITE_URL = "sqlite:///./var/backpain.db"
-# Only ever used in development and test; production refuses it (see _check_production).
+# Only ever used in development; production refuses it (see _check_secret_and_production).
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "change_me", "secret", "please-change", "xxx"}
 
@@ -109,15 +109,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check_secret_and_production(self) -> Self:
         if self.secret_key is None:
-            if self.environment is Environment.production:
-                raise ValueError("SECRET_KEY is required when ENVIRONMENT=production")
+            if self.environment is not Environment.development:
+                raise ValueError(f"SECRET_KEY is required when ENVIRONMENT={self.environment}")
             object.__setattr__(self, "secret_key", SecretStr(DEVELOPMENT_SECRET_KEY))
+        if self.environment is not Environment.development:
+            secret = self.secret_value
+            if len(secret) < 32:
+                raise ValueError("SECRET_KEY must be at least 32 characters")
         if self.environment is Environment.production:
             secret = self.secret_value
             if secret == DEVELOPMENT_SECRET_KEY or secret.lower() in _PLACEHOLDER_SECRETS:
                 raise ValueError("SECRET_KEY is a placeholder; generate a random one")
-            if len(secret) < 32:
-                raise ValueError("SECRET_KEY must be at least 32 characters in production")
             if self.is_sqlite and self.workers > 1:
                 raise ValueError("WORKERS > 1 with SQLite is refused in production; use PostgreSQL")
         return self

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +14,7 @@ from typing import Any
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -72,6 +74,11 @@ def _sqlite_on_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def _json_strict(value: Any) -> str:
+    # NaN and Infinity are not JSON: PostgreSQL refuses them, SQLite would store them.
+    return json.dumps(value, allow_nan=False)
+
+
 def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
     """The engine for `settings.database_url`; makes the SQLite file's folder on demand."""
     url = settings.url
@@ -82,6 +89,8 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 10},
+            hide_parameters=True,
+            json_serializer=_json_strict,
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -89,6 +98,9 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
         return engine
     return create_engine(
         url,
+        # Bound values are health data: never in an exception's text, so never in a log.
+        hide_parameters=True,
+        json_serializer=_json_strict,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
@@ -96,6 +108,25 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
         connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
         **kwargs,
     )
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """One process at a time, across every instance, on PostgreSQL (an advisory lock held
+    on a connection of its own): replicas starting together migrate and seed in turn.
+    SQLite is one file on one host, and locks itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = zlib.crc32(name.encode())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -208,13 +208,41 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.kind, exc.detail, errors=exc.errors, headers=exc.headers)
 
 
+BodyCheck = Callable[[Any], list[FieldError]]
+
+
+def merge_errors(*groups: Sequence[FieldError]) -> list[FieldError]:
+    seen: set[tuple[str, str]] = set()
+    merged: list[FieldError] = []
+    for error in (e for group in groups for e in group):
+        if (error.field, error.detail) not in seen:
+            seen.add((error.field, error.detail))
+            merged.append(error)
+    return merged
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return validation_problem(request, field_errors(exc.errors()))
+    errors = field_errors(exc.errors())
+    # Rules beyond the schema (a route registers them by path) are checked on the raw body
+    # too, so that one 422 names every offending field.
+    check: BodyCheck | None = getattr(request.app.state, "body_checks", {}).get(request.url.path)
+    if check is not None and isinstance(exc.body, dict):
+        errors = merge_errors(errors, check(exc.body))
+    return validation_problem(request, errors)
+
+
+# FastAPI's answer to a body it could not decode at all (bytes that are not UTF-8, an
+# integer too long to read): for the client it is malformed JSON like any other, a 422.
+_UNREADABLE_BODY = "There was an error parsing the body"
 
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        return validation_problem(
+            request, [FieldError(field="body", detail="The body is not valid JSON.")]
+        )
     kind = problem_type_for(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else kind.title
     if exc.status_code == 404 and detail == "Not Found":
@@ -237,7 +265,9 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled database error", exc_info=exc)
+    # The class and SQLSTATE only: a driver's message can quote the data it choked on.
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    log.error("unhandled database error", extra={"error": type(exc).__name__, "sqlstate": code})
     return problem_response(request, INTERNAL, "An unexpected error occurred; it has been logged.")
 
 

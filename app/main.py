@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = lambda: Session(engine, expire_on_commit=False)
     app.state.ruleset = ruleset
     app.state.limiter = limiter
+    app.state.body_checks = {"/assess": assess.contract_field_errors}
     install_error_handlers(app)
     # Listed innermost first (each add wraps the ones before): ETags, body limits, CORS,
     # and outermost the request id, security headers, access log and last-resort 500.

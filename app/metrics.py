@@ -39,7 +39,12 @@ ASSESSMENTS = Counter(
 )
 
 
+# Any other method a client sends is counted as OTHER: a label's values must stay few.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    method = method if method in KNOWN_METHODS else "OTHER"
     REQUESTS.labels(method=method, route=route, status=str(status)).inc()
     LATENCY.labels(method=method, route=route).observe(seconds)
 

@@ -229,7 +229,12 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                message["headers"] = [*message.get("headers", ()), *extra]
+                limits = scope["state"].get("rate_limit_headers", {})
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    *extra,
+                    *((k.lower().encode(), v.encode()) for k, v in limits.items()),
+                ]
             await send(message)
 
         try:

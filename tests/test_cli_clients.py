@@ -96,3 +96,10 @@ def test_purge_reports_what_it_removed(migrated: str) -> None:
     assert done.stdout.strip() == "purged 0 assessments older than 30 days"
     default = backpain("purge", database_url=migrated)
     assert default.stdout.strip() == "purged 0 assessments older than 365 days"
+
+
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_purge_refuses_an_age_that_would_delete_everything(migrated: str, days: str) -> None:
+    done = backpain("purge", "--older-than", days, database_url=migrated)
+    assert done.returncode == 2
+    assert "at least 1" in done.stderr

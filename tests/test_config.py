@@ -65,6 +65,8 @@ def test_environment_variables_are_read(clean_env: pytest.MonkeyPatch) -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
         ({"ENVIRONMENT": "production"}, "SECRET_KEY"),
+        ({"ENVIRONMENT": "test"}, "SECRET_KEY"),
+        ({"ENVIRONMENT": "test", "SECRET_KEY": "too-short"}, "SECRET_KEY"),
         ({"ENVIRONMENT": "production", "SECRET_KEY": "changeme"}, "SECRET_KEY"),
         ({"ENVIRONMENT": "production", "SECRET_KEY": "short-but-not-a-placeholder"}, "SECRET_KEY"),
     ],

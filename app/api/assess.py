@@ -16,7 +16,14 @@ from app.api.deps import (
     SessionFactoryDep,
     model_response,
 )
-from app.errors import VALIDATION, FieldError, Problem, field_errors, problem_responses
+from app.errors import (
+    VALIDATION,
+    FieldError,
+    Problem,
+    field_errors,
+    merge_errors,
+    problem_responses,
+)
 from app.models.assessments import Assessment, AssessmentRequest
 from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult
@@ -90,10 +97,17 @@ async def assess(
     )
 
 
+def contract_field_errors(body: Any) -> list[FieldError]:
+    """The contract's rules beyond the schema, for a request body or a batch item."""
+    return [FieldError(field=f, detail=d) for f, d in contract_errors(body)]
+
+
 class BatchRequest(BaseModel):
     """Up to 500 assessment requests; each is validated and answered on its own."""
 
-    items: list[dict[str, Any]] = Field(
+    # Any JSON value: each item is validated on its own, so that one bad item (even one
+    # that is not an object) is answered with its own problem and does not stop the rest.
+    items: list[Any] = Field(
         min_length=1,
         max_length=MAX_BATCH_ITEMS,
         description="Each item is an AssessmentRequest.",
@@ -144,9 +158,11 @@ def assess_batch(
         try:
             parsed = AssessmentRequest.model_validate(item)
         except ValidationError as error:
-            errors = field_errors(error.errors(include_url=False))
+            errors = merge_errors(
+                field_errors(error.errors(include_url=False)), contract_field_errors(item)
+            )
         else:
-            errors = [FieldError(field=f, detail=d) for f, d in contract_errors(parsed)]
+            errors = contract_field_errors(parsed)
             if not errors:
                 valid.append((index, parsed))
                 continue

@@ -17,6 +17,7 @@ from app.api.deps import (
 )
 from app.errors import problem_responses
 from app.models.audit import AuditPage
+from app.models.clients import Scope
 from app.services import audit
 
 router = APIRouter(tags=["audit"], dependencies=[PrivateCache])
@@ -38,7 +39,15 @@ def list_audit(
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> AuditPage:
-    """List changes, newest first (scope `content:write` or `clients:admin`)."""
+    """List changes, newest first (scope `content:write` or `clients:admin`).
+
+    Changes to clients are listed only for keys with `clients:admin`.
+    """
     return audit.list_audit(
-        session=session, resource=resource, limit=limit, cursor=cursor, secret=secret
+        session=session,
+        resource=resource,
+        include_clients=Scope.clients_admin in auditor.scopes,
+        limit=limit,
+        cursor=cursor,
+        secret=secret,
     )

@@ -7,7 +7,7 @@ instead of handing each one to the thread pool; only database work goes to a thr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
@@ -87,8 +87,19 @@ RulesetDep = Annotated[Ruleset, Depends(get_ruleset)]
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
         raise ValueError("must include a time zone, e.g. 2026-11-01T00:00:00Z")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-14:00 is past the last UTC instant
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+def no_control_characters(value: str | None) -> str | None:
+    if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
     return value
 
 
@@ -159,7 +170,7 @@ def presented_key(request: Request) -> str | None:
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def current_client(request: Request, response: Response) -> Principal | None:
+async def current_client(request: Request) -> Principal | None:
     """Who is calling, with the rate limit enforced: one dependency for every API route.
 
     No key: anonymous, limited per IP address. A valid key: its client, limited per key. A
@@ -185,12 +196,9 @@ async def current_client(request: Request, response: Response) -> Principal | No
                 headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
             )
         request.state.client_name = client.name
-        decision = await _enforce(request, f"client:{client.id}", settings.rate_limit_per_minute)
+        await _enforce(request, f"client:{client.id}", settings.rate_limit_per_minute)
     else:
-        decision = await _enforce(
-            request, anonymous_bucket(request), settings.anon_rate_limit_per_minute
-        )
-    response.headers.update(decision.headers(PER_KEY if client else PER_IP))
+        await _enforce(request, anonymous_bucket(request), settings.anon_rate_limit_per_minute)
     return client
 
 
@@ -249,6 +257,9 @@ async def _enforce(request: Request, bucket: str, limit: int) -> Decision:
             f"{decision.reset_seconds} seconds.",
             headers={"Retry-After": str(decision.reset_seconds), **decision.headers(policy)},
         )
+    # The edge middleware adds these to whatever answer the request gets (a 204 or a problem
+    # too, which a dependency's headers would not reach).
+    request.state.rate_limit_headers = decision.headers(policy)
     return decision
 
 

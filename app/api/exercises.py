@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AfterValidator
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
@@ -15,6 +16,7 @@ from app.api.deps import (
     SessionDep,
     SlugPath,
     UpdatedSinceQuery,
+    no_control_characters,
 )
 from app.api.editing import add_editing_routes
 from app.errors import problem_responses
@@ -51,6 +53,7 @@ def list_exercises(
     q: Annotated[
         str | None,
         Query(min_length=1, max_length=100, description="Text in the name or description."),
+        AfterValidator(no_control_characters),
     ] = None,
     updated_since: UpdatedSinceQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,

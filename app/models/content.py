@@ -359,8 +359,9 @@ class ProgrammePage(Page[ProgrammePublic | Tombstone]):
 ExercisePatch = partial_model(
     ExerciseIn,
     "ExercisePatch",
-    "Fields to change; the others keep their values. `null` removes an optional field. "
-    "`dosage` is replaced whole.",
+    "Fields to change, as a JSON merge patch (RFC 7396): the others keep their values, "
+    "`dosage` is merged field by field, lists are replaced whole, and `null` removes an "
+    "optional field.",
 )
 AdvicePatch = partial_model(
     AdviceIn,
@@ -370,5 +371,6 @@ AdvicePatch = partial_model(
 ProgrammePatch = partial_model(
     ProgrammeIn,
     "ProgrammePatch",
-    "Fields to change; the others keep their values. `items` is replaced whole.",
+    "Fields to change, as a JSON merge patch (RFC 7396): the others keep their values and "
+    "`items` is replaced whole.",
 )

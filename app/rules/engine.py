@@ -7,6 +7,7 @@ strictest, actions the union. Red flags are screened first and nothing outranks 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -462,12 +463,14 @@ def rule_7_load_ratio(state: _State) -> None:
     baseline = training.baseline_weekly_distance_km if training else None
     # Compared unrounded (1.1001 is above 1.1); rounded only where it is shown.
     exact = weekly / baseline if weekly is not None and baseline else None
+    if exact is not None and not math.isfinite(exact):
+        exact = None  # a baseline too small to divide by: as good as none (below)
     ratio = round(exact, 3) if exact is not None else None
 
     def apply() -> bool:
         if weekly is None or baseline is None:
             return False
-        if baseline == 0:
+        if baseline == 0 or exact is None:
             if weekly == 0:
                 return False
             level, variant = RiskLevel.high, "from_zero"

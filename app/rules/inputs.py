@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -194,16 +195,31 @@ class AssessmentInput(ContractModel):
         return value
 
 
-def contract_errors(request: AssessmentInput) -> list[tuple[str, str]]:
-    """The rules that JSON Schema types cannot express: `(dotted field, detail)` pairs."""
+def _score(value: Any) -> float:
+    """A pain score as given, for deciding "any pain" even when the request is invalid."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return 0.0
+
+
+def contract_errors(request: AssessmentInput | Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The rules that JSON Schema types cannot express: `(dotted field, detail)` pairs.
+
+    Takes a validated request, or the raw body of one that failed validation, so that a
+    422 names these fields too, not only the ones with the wrong type.
+    """
+    data = request.model_dump(exclude_none=True) if isinstance(request, BaseModel) else request
+    if not isinstance(data, Mapping):
+        return []
     errors: list[tuple[str, str]] = []
-    if request.training is None and request.sitting is None and request.symptoms is None:
+    if not any(name in data for name in ("training", "sitting", "symptoms")):
         detail = "give at least one of training, sitting and symptoms"
         errors += [(name, detail) for name in ("training", "sitting", "symptoms")]
-    symptoms = request.symptoms
-    if symptoms is not None and symptoms.any_pain:
-        if symptoms.onset is None:
-            errors.append(("symptoms.onset", "required when there is pain"))
-        if symptoms.duration_days is None:
-            errors.append(("symptoms.duration_days", "required when there is pain"))
+    symptoms = data.get("symptoms")
+    if isinstance(symptoms, Mapping):
+        worst = max(_score(symptoms.get("pain_now")), _score(symptoms.get("pain_worst_24h")))
+        if worst > 0:
+            for name in ("onset", "duration_days"):
+                if symptoms.get(name) is None:
+                    errors.append((f"symptoms.{name}", "required when there is pain"))
     return errors

@@ -7,6 +7,7 @@ not exist as far as a caller can tell (404, never 403).
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections import Counter
@@ -24,6 +25,7 @@ from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
 from app.models.assessments import (
+    SUBJECT_ID_PATTERN,
     Assessment,
     AssessmentExplanation,
     AssessmentPage,
@@ -356,6 +358,8 @@ def delete_assessment(*, session: Session, client: Principal, assessment_id: uui
 
 def erase_subject(*, session: Session, client: Principal, subject_id: str) -> int:
     """Delete everything stored for this client's subject; 404 when there is nothing."""
+    if not re.fullmatch(SUBJECT_ID_PATTERN, subject_id):
+        raise ProblemError(NOT_FOUND, "Nothing is stored for that subject.")
     result = session.execute(
         delete(AssessmentRecord).where(
             col(AssessmentRecord.client_id) == client.id,

@@ -18,6 +18,7 @@ NEWEST_FIRST = Ordering(
     descending=True,
 )
 CLI_ACTOR = "command line"
+CLIENT_RESOURCE = "client"
 
 
 def record(
@@ -50,11 +51,21 @@ def to_public(entry: AuditEntry) -> AuditPublic:
 
 
 def list_audit(
-    *, session: Session, resource: str | None, limit: int, cursor: str | None, secret: str
+    *,
+    session: Session,
+    resource: str | None,
+    include_clients: bool,
+    limit: int,
+    cursor: str | None,
+    secret: str,
 ) -> AuditPage:
+    """Changes, newest first. Changes to clients (names, scopes, key prefixes) only for
+    callers who may manage clients."""
     statement = select(AuditEntry)
     if resource is not None:
         statement = statement.where(AuditEntry.resource == resource)
+    if not include_clients:
+        statement = statement.where(AuditEntry.resource != CLIENT_RESOURCE)
     page = keyset_page(
         session, statement, ordering=NEWEST_FIRST, limit=limit, cursor=cursor, secret=secret
     )

@@ -3,6 +3,7 @@ and the two ways of listing (browse by sort order, or sync everything changed si
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -15,12 +16,13 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.content.loader import SourceRef, bibliography
 from app.errors import NOT_FOUND, ProblemError
 from app.models import Advice, Exercise, Programme
-from app.models.common import Tombstone
+from app.models.common import SLUG_PATTERN, Tombstone
 from app.services.paging import Ordering, PageResult, datetime_key, keyset_page, uuid_key
 
 Item = TypeVar("Item", Exercise, Advice, Programme)
 Public = TypeVar("Public")
 
+SLUG_RE = re.compile(SLUG_PATTERN)
 NOUNS: dict[type[Any], str] = {Exercise: "exercise", Advice: "advice topic", Programme: "programme"}
 
 
@@ -49,7 +51,8 @@ def find_live(session: Session, model: type[Item], slug: str) -> Item | None:
 
 
 def get_live(session: Session, model: type[Item], slug: str) -> Item:
-    row = find_live(session, model, slug)
+    # A string that cannot be a slug is not looked up (PostgreSQL refuses a NUL byte, say).
+    row = find_live(session, model, slug) if SLUG_RE.fullmatch(slug) else None
     if row is None:
         raise ProblemError(NOT_FOUND, f"No {NOUNS[model]} with slug {slug!r}.")
     return row

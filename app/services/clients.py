@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Sequence
 from threading import Lock
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import utcnow
 from app.errors import CONFLICT, NOT_FOUND, ProblemError
-from app.models.clients import ApiClient, ClientPublic, ClientWithKey, Principal, Scope
+from app.models.clients import (
+    CLIENT_NAME_PATTERN,
+    ApiClient,
+    ClientPublic,
+    ClientWithKey,
+    Principal,
+    Scope,
+)
 from app.services import audit
 
 KEY_PREFIX = "bp_"
@@ -98,7 +107,9 @@ def list_clients(*, session: Session) -> list[ApiClient]:
 
 
 def get_client(*, session: Session, name: str) -> ApiClient:
-    client = session.exec(select(ApiClient).where(ApiClient.name == name)).first()
+    # A string that cannot be a name is not looked up (PostgreSQL refuses a NUL byte, say).
+    query = select(ApiClient).where(ApiClient.name == name)
+    client = session.exec(query).first() if re.fullmatch(CLIENT_NAME_PATTERN, name) else None
     if client is None:
         raise ProblemError(NOT_FOUND, f"No client named {name!r}.")
     return client
@@ -123,7 +134,8 @@ def revoke_client(*, session: Session, name: str, actor: Principal | None = None
         before=before,
         after=to_public(client).model_dump(mode="json"),
     )
-    recent_keys.clear()
+    # Forgotten once the revocation is committed (before, a request could cache it again).
+    event.listen(session, "after_commit", lambda _: recent_keys.clear(), once=True)
     return client
 
 

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.db import utcnow
@@ -48,7 +50,9 @@ class Kind(Generic[Row, In, Out]):
 
 def _exercise_changed(session: Session, row: Exercise, now: datetime) -> None:
     programmes.touch_using(session, row.id, now=now)
-    catalogue_cache.clear()
+    # Cleared once the change is committed: cleared before, a request in between could cache
+    # the old catalogue again.
+    event.listen(session, "after_commit", lambda _: catalogue_cache.clear(), once=True)
 
 
 def _exercise_in_use(session: Session, row: Exercise) -> None:
@@ -119,19 +123,26 @@ def _write(
             raise ProblemError(
                 CONFLICT, f"The slug {holder.slug!r} belonged to a deleted item; pick another."
             )
-    saved = kind.save(session, data, row=row, item_id=None, now=now)
-    kind.after_write(session, saved, now)
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        resource=kind.resource,
-        item_id=saved.id,
-        item=saved.slug,
-        before=before,
-        after=_snapshot(kind, session, saved),
-    )
-    session.commit()
+    try:
+        saved = kind.save(session, data, row=row, item_id=None, now=now)
+        kind.after_write(session, saved, now)
+        audit.record(
+            session,
+            actor=actor,
+            action=action,
+            resource=kind.resource,
+            item_id=saved.id,
+            item=saved.slug,
+            before=before,
+            after=_snapshot(kind, session, saved),
+        )
+        session.commit()
+    except IntegrityError:  # another request took the slug between the check and the write
+        session.rollback()
+        raise ProblemError(
+            CONFLICT,
+            f"The slug {data.slug!r} is already in use.",  # type: ignore[attr-defined]
+        ) from None
     return kind.to_public(session, saved)
 
 

@@ -168,8 +168,14 @@ def _problem(response: Any) -> dict[str, Any]:
     [
         ({}, ["training", "sitting", "symptoms"]),
         ({"activities": {"weight_training": True}}, ["training", "sitting", "symptoms"]),
-        ({"symptoms": {"pain_now": 11}}, ["symptoms.pain_now"]),
-        ({"symptoms": {"pain_now": 3.5}}, ["symptoms.pain_now"]),
+        (
+            {"symptoms": {"pain_now": 11}},
+            ["symptoms.pain_now", "symptoms.onset", "symptoms.duration_days"],
+        ),
+        (
+            {"symptoms": {"pain_now": 3.5, "onset": "sudden", "duration_days": 1}},
+            ["symptoms.pain_now"],
+        ),
         ({"symptoms": {"pain_now": True}}, ["symptoms.pain_now"]),
         ({"symptoms": {"pain_now": "3"}}, ["symptoms.pain_now"]),
         ({"symptoms": {"pain_now": None}}, ["symptoms.pain_now"]),
@@ -203,6 +209,11 @@ def _problem(response: Any) -> dict[str, Any]:
         ({"subject_id": "jane@example.com", "sitting": {"hours_per_day": 1}}, ["subject_id"]),
         ({"store": "no", "sitting": {"hours_per_day": 1}}, ["store"]),
         ({"unknown": 1, "sitting": {"hours_per_day": 1}}, ["unknown"]),
+        (
+            {"symptoms": {"pain_now": 5, "pain_worst_24h": 11}},
+            ["symptoms.pain_worst_24h", "symptoms.onset", "symptoms.duration_days"],
+        ),
+        ({"age_years": 10}, ["age_years", "training", "sitting", "symptoms"]),
     ],
 )
 def test_bad_input_is_a_422_naming_each_field(
@@ -270,3 +281,21 @@ def test_a_body_over_64_kib_is_a_413(client: TestClient, runner_app: Caller) -> 
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert "65536" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"symptoms": {"pain_now": 3}, "subject_id": "\xff\xfe"}',
+        b'{"age_years": ' + b"9" * 5000 + b"}",
+    ],
+    ids=["not-utf8", "huge-integer"],
+)
+def test_an_unreadable_body_is_a_422_naming_body(
+    client: TestClient, runner_app: Caller, raw: bytes
+) -> None:
+    response = client.post(
+        "/assess", content=raw, headers={**runner_app.headers, "Content-Type": "application/json"}
+    )
+    body = _problem(response)
+    assert [e["field"] for e in body["errors"]] == ["body"]

@@ -183,20 +183,24 @@ def test_a_batch_answers_each_item_in_order(
         {"symptoms": {"pain_now": 12}},
         {},
         painful("batch-runner"),
+        5,
     ]
     response = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
     assert response.status_code == 200
     body = response.json()
-    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4]
-    assert [r["status"] for r in body["results"]] == [201, 200, 422, 422, 201]
-    assert (body["stored"], body["invalid"]) == (2, 2)
-    first, unstored, bad, empty, last = body["results"]
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4, 5]
+    assert [r["status"] for r in body["results"]] == [201, 200, 422, 422, 201, 422]
+    assert (body["stored"], body["invalid"]) == (2, 3)
+    first, unstored, bad, empty, last, number = body["results"]
     assert first["assessment"]["subject_id"] == "runner-4821"
     assert "id" not in unstored["assessment"]
     assert unstored["assessment"]["running"]["advice"] == "stop"
     assert bad["problem"]["errors"] == [
-        {"field": "symptoms.pain_now", "detail": "Input should be less than or equal to 10"}
+        {"field": "symptoms.pain_now", "detail": "Input should be less than or equal to 10"},
+        {"field": "symptoms.onset", "detail": "required when there is pain"},
+        {"field": "symptoms.duration_days", "detail": "required when there is pain"},
     ]
+    assert [e["field"] for e in number["problem"]["errors"]] == ["body"]
     assert bad["problem"]["instance"] == "/assess/batch#/items/2"
     assert [e["field"] for e in empty["problem"]["errors"]] == ["training", "sitting", "symptoms"]
     stored_ids = {first["assessment"]["id"], last["assessment"]["id"]}
@@ -273,3 +277,22 @@ def test_a_batch_may_exceed_64_kib_up_to_its_own_limit(
     too_big = client.post("/assess/batch", json=huge, headers=runner_app.headers)
     assert too_big.status_code == 413
     assert too_big.headers["content-type"] == "application/problem+json"
+
+
+def test_impossible_subject_and_client_names_are_404(
+    client: TestClient, runner_app: Caller, admin: Caller
+) -> None:
+    assert client.delete("/subjects/a%00b", headers=runner_app.headers).status_code == 404
+    assert client.get("/clients/a%00b", headers=admin.headers).status_code == 404
+    assert client.delete("/clients/a%00b", headers=admin.headers).status_code == 404
+
+
+def test_a_tiny_baseline_is_stored_like_starting_from_zero(
+    client: TestClient, runner_app: Caller
+) -> None:
+    body = {"training": {"weekly_distance_km": 500, "baseline_weekly_distance_km": 1e-320}}
+    response = client.post("/assess", json=body, headers=runner_app.headers)
+    assert response.status_code == 201, response.text
+    spike = response.json()["risk_factors"][0]
+    assert spike["level"] == "high"
+    assert spike["evidence"]["load_ratio"] is None

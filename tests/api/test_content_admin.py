@@ -194,3 +194,31 @@ def test_the_audit_log_is_paged_newest_first(
     ).json()
     assert rest["items"][0]["item"] == "audit-a"
     assert client.get("/audit", headers=runner_app.headers).status_code == 403
+
+
+def test_a_slug_taken_by_a_concurrent_write_is_a_409_not_a_500(
+    client: TestClient, editor: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import content_admin
+
+    # As if another request created the slug between our check and our insert.
+    monkeypatch.setattr(content_admin, "_slug_holder", lambda session, kind, slug: None)
+    response = client.post("/exercises", json=exercise_body("bird-dog"), headers=editor.headers)
+    assert response.status_code == 409
+    assert response.json()["type"] == "/problems/conflict"
+
+
+def test_changes_to_clients_are_audited_for_client_admins_only(
+    client: TestClient, editor: Caller, admin: Caller
+) -> None:
+    client.post("/clients", json={"name": "audited", "scopes": ["assess"]}, headers=admin.headers)
+    client.post("/exercises", json=exercise_body("audited-drill"), headers=editor.headers)
+    seen_by_editor = {
+        e["resource"] for e in client.get("/audit", headers=editor.headers).json()["items"]
+    }
+    seen_by_admin = {
+        e["resource"] for e in client.get("/audit", headers=admin.headers).json()["items"]
+    }
+    assert "client" not in seen_by_editor
+    assert "exercise" in seen_by_editor
+    assert {"client", "exercise"} <= seen_by_admin

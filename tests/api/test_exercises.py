@@ -273,3 +273,26 @@ def test_sync_pages_through_changes_with_the_same_stamp(
     changed = walk(client, "/exercises", {"updated_since": stamp.isoformat(), "limit": 2})
     assert sorted(item["slug"] for item in changed) == sorted(row.slug for row in rows)
     assert len(rows) > 2
+
+
+@pytest.mark.parametrize("path", ["/exercises/a%00b", "/advice/%00", "/programmes/x%00"])
+def test_a_nul_byte_in_a_slug_is_a_404_on_every_database(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": "plank\u0000"}, "q"),
+        ({"updated_since": "9999-12-31T23:00:00-14:00"}, "updated_since"),
+        ({"updated_since": "0001-01-01T00:30:00+14:00"}, "updated_since"),
+    ],
+)
+def test_inputs_the_database_cannot_take_are_a_422(
+    client: TestClient, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/exercises", params=params)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field

@@ -161,3 +161,27 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(make_app: AppFac
     assert "secret internal detail" not in response.text
     assert "Traceback" not in response.text
     assert response.json()["request_id"] == response.headers["x-request-id"]
+
+
+def test_unknown_methods_share_one_metrics_label(client: TestClient) -> None:
+    for method in ("BREW", "WHEN"):
+        client.request(method, "/exercises")
+    text = client.get("/metrics").text
+    assert 'method="BREW"' not in text
+    assert 'method="OTHER"' in text
+
+
+def test_rate_limit_headers_are_on_problems_and_empty_answers_too(
+    client: TestClient, runner_app: Caller
+) -> None:
+    missing = client.get(
+        "/assessments/00000000-0000-0000-0000-000000000000", headers=runner_app.headers
+    )
+    assert missing.status_code == 404
+    assert missing.headers["ratelimit-limit"] == "600"
+    stored = client.post(
+        "/assess", json={"sitting": {"hours_per_day": 9}}, headers=runner_app.headers
+    )
+    deleted = client.delete(stored.headers["location"], headers=runner_app.headers)
+    assert deleted.status_code == 204
+    assert "ratelimit-remaining" in deleted.headers

@@ -915,3 +915,10 @@ def test_every_action_code_in_the_contract_can_be_produced(run: Assess):
     produced = {code for body in RICH_BODIES.values() for code in action_codes(run(body))}
     produced |= set(action_codes(run({"symptoms": pain(5)})))
     assert produced == set(ACTIONS)
+
+
+def test_a_baseline_too_small_to_divide_by_counts_as_starting_from_zero(run: Assess):
+    spike = factor(run(training(500, 1e-320)), "training_volume_spike")
+    assert spike.level == "high"
+    assert spike.evidence["load_ratio"] is None
+    assert "inf" not in spike.explanation
