@@ -139,3 +139,18 @@ class TcpForwarder:
             for end in (source, sink):
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
+
+
+@contextmanager
+def live_site(folder: Path, *scopes: str) -> Iterator[tuple[str, str]]:
+    """A live server on a fresh, migrated, seeded SQLite database in `folder`, and a key
+    with `scopes`: yields (base URL, key)."""
+    url = f"sqlite:///{folder / 'live.db'}"
+    for command in (("migrate",), ("seed",)):
+        done = backpain(*command, database_url=url)
+        assert done.returncode == 0, done.stderr
+    scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
+    created = backpain("clients", "create", "--name", "live", *scope_args, database_url=url)
+    assert created.returncode == 0, created.stderr
+    with serving(url) as base:
+        yield base, created.stdout.strip()

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.db import PROJECT_ROOT
-from tests.live import backpain, serving
+from tests.live import live_site
 
 pytestmark = pytest.mark.slow
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -52,14 +52,8 @@ def browser(chromium: str) -> Iterator[Browser]:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A live server on a migrated, seeded database, and an `assess` key."""
-    url = f"sqlite:///{tmp_path / 'docs.db'}"
-    for command in (("migrate",), ("seed",)):
-        assert backpain(*command, database_url=url).returncode == 0
-    key = backpain(
-        "clients", "create", "--name", "docs", "--scope", "assess", database_url=url
-    ).stdout.strip()
-    with serving(url) as base:
-        yield base, key
+    with live_site(tmp_path, "assess") as site:
+        yield site
 
 
 def open_page(browser: Browser, base: str) -> tuple[Page, list[str], list[str]]:

@@ -17,7 +17,7 @@ import pytest
 from app.db import PROJECT_ROOT
 from app.openapi_examples import LOCKED_UP
 from app.services.seed import load_content_files
-from tests.live import backpain, serving
+from tests.live import live_site
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -58,14 +58,8 @@ def module(name: str) -> ModuleType:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    url = f"sqlite:///{tmp_path / 'client.db'}"
-    for command in (("migrate",), ("seed",)):
-        assert backpain(*command, database_url=url).returncode == 0
-    key = backpain(
-        "clients", "create", "--name", "generated", "--scope", "assess", database_url=url
-    ).stdout.strip()
-    with serving(url) as base:
-        yield base, key
+    with live_site(tmp_path, "assess") as site:
+        yield site
 
 
 def test_the_generated_client_assesses_pages_and_reads_back(

@@ -14,7 +14,7 @@ import pytest
 
 from app.config import Settings
 from app.db import PROJECT_ROOT
-from tests.live import backpain, serving
+from tests.live import live_site
 
 pytestmark = pytest.mark.slow
 README = (PROJECT_ROOT / "README.md").read_text()
@@ -27,15 +27,7 @@ BLOCKS = [
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("readme")
-    url = f"sqlite:///{folder / 'readme.db'}"
-    for command in (("migrate",), ("seed",)):
-        assert backpain(*command, database_url=url).returncode == 0
-    key = backpain(
-        *("clients", "create", "--name", "readme"),
-        *("--scope", "assess", "--scope", "content:write", "--scope", "clients:admin"),
-        database_url=url,
-    ).stdout.strip()
-    with serving(url) as base:
+    with live_site(folder, "assess", "content:write", "clients:admin") as (base, key):
         yield {**os.environ, "BASE": base, "BACKPAIN_KEY": key}
 
 
