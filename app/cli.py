@@ -219,6 +219,8 @@ def uvicorn_log_config(level: str) -> dict[str, object]:
             # Our own access log (one line a request, route template, no query string)
             # replaces uvicorn's.
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "CRITICAL"},
+            # /readyz reads the schema revision through Alembic, which says so at INFO.
+            "alembic": {"level": "WARNING"},
         },
     }
 

@@ -72,7 +72,9 @@ def log_request(scope: Scope, *, status: int, duration_ms: float) -> None:
     )
 
 
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Record attributes that are not extra fields (uvicorn adds `color_message`, with terminal
+# escapes, for its own console formatter).
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):

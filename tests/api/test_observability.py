@@ -185,3 +185,14 @@ def test_rate_limit_headers_are_on_problems_and_empty_answers_too(
     deleted = client.delete(stored.headers["location"], headers=runner_app.headers)
     assert deleted.status_code == 204
     assert "ratelimit-remaining" in deleted.headers
+
+
+def test_log_lines_carry_no_terminal_escapes() -> None:
+    from app.observability import JsonFormatter
+
+    record = logging.makeLogRecord(
+        {"msg": "Started server process [%d]", "args": (1,), "color_message": "\x1b[36m%d\x1b[0m"}
+    )
+    line = JsonFormatter().format(record)
+    assert "color_message" not in line
+    assert json.loads(line)["message"] == "Started server process [1]"
