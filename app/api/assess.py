@@ -83,6 +83,7 @@ async def assess(
                 session=session, client=client, request=body, ruleset=ruleset, explain=explain
             )
 
+    assessments.check_request(body)
     outcome = assessments.try_without_database(request=body, ruleset=ruleset, explain=explain)
     if outcome is None:
         outcome = await run_in_threadpool(work)

@@ -71,8 +71,3 @@ def bibliography() -> dict[str, SourceRef]:
     if len(by_key) != len(refs):
         raise ContentFileError("sources.toml: a key is defined twice")
     return by_key
-
-
-def resolve_sources(keys: list[str]) -> list[SourceRef]:
-    refs = bibliography()
-    return [refs[key] for key in keys]

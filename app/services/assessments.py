@@ -142,9 +142,12 @@ def check_request(request: AssessmentRequest) -> None:
 class Outcome:
     """One assessment's answer; `assessment` is set when it was stored."""
 
-    result: AssessmentResult
     evaluation: Evaluation
     assessment: Assessment | None
+
+    @property
+    def result(self) -> AssessmentResult:
+        return self.evaluation.result
 
     @property
     def explanation(self) -> Explanation:
@@ -248,7 +251,7 @@ def run_batch(
             )
             if subject is not None and evaluation.result.severity.value != "none":
                 history[subject] += 1  # a later item in the batch counts this one
-        outcomes.append(Outcome(evaluation.result, evaluation, stored))
+        outcomes.append(Outcome(evaluation, stored))
     if rows:
         # End the reading transaction first: on SQLite a transaction that read and then
         # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
@@ -266,14 +269,14 @@ def try_without_database(
     *, request: AssessmentRequest, ruleset: Ruleset, explain: bool
 ) -> Outcome | None:
     """Assess at once when nothing needs the database (not stored, no subject history to
-    read, the catalogue cached); None when it does. Lets /assess skip a thread hop."""
-    check_request(request)
+    read, the catalogue cached); None when it does. Lets /assess skip a thread hop. The
+    request has passed `check_request`."""
     catalogue = catalogue_cache.fresh()
     if request.store or request.subject_id is not None or catalogue is None:
         return None
     evaluation = assess(request, ruleset=ruleset, catalogue=catalogue, explain=explain)
     count_assessment(evaluation.result.triage.level.value)
-    return Outcome(evaluation.result, evaluation, None)
+    return Outcome(evaluation, None)
 
 
 def run_one(
@@ -284,7 +287,7 @@ def run_one(
     ruleset: Ruleset,
     explain: bool = False,
 ) -> Outcome:
-    check_request(request)
+    """One request (that has passed `check_request`), stored if it asks to be."""
     (outcome,) = run_batch(
         session=session, client=client, requests=[request], ruleset=ruleset, explain=explain
     )
