@@ -40,6 +40,7 @@ from app.observability import REQUEST_ID_HEADER
 from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
+from app.services.assessment_queue import AssessmentQueue
 
 
 def operation_id(route: APIRoute) -> str:
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = lambda: Session(engine, expire_on_commit=False)
     app.state.ruleset = ruleset
+    app.state.assessment_queue = AssessmentQueue(
+        sessions=lambda: app.state.session_factory(), ruleset=ruleset
+    )
     app.state.limiter = limiter
     app.state.body_checks = {"/assess": assess.contract_field_errors}
     install_error_handlers(app)

@@ -57,15 +57,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
-async def get_session_factory(request: Request) -> SessionFactory:
-    return session_factory(request)
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
-# For hot routes that do all their database work in one thread: open, use, close there.
-SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 
 
 async def get_secret(settings: SettingsDep) -> str:
@@ -179,7 +173,12 @@ async def current_client(request: Request) -> Principal | None:
     """
     # Headers are read directly, not through FastAPI's security classes: this runs on every
     # request, and each dependency costs. The OpenAPI document still declares both schemes
-    # (see app.openapi).
+    # (see app.openapi). Called again in the same request (by a scope check), it answers
+    # from request.state: one identity, one hit on the limit.
+    state = request.state
+    if "principal" in state:
+        known: Principal | None = state.principal
+        return known
     settings: Settings = request.app.state.settings
     key = presented_key(request)
     client = None
@@ -199,18 +198,19 @@ async def current_client(request: Request) -> Principal | None:
         await _enforce(request, f"client:{client.id}", settings.rate_limit_per_minute)
     else:
         await _enforce(request, anonymous_bucket(request), settings.anon_rate_limit_per_minute)
+    state.principal = client
     return client
 
 
-OptionalClient = Annotated[Principal | None, Depends(current_client)]
-
-
-def require_scope(*allowed: Scope) -> Callable[[Principal | None], Awaitable[Principal]]:
+def require_scope(*allowed: Scope) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency: the caller's client, which must hold one of `allowed`."""
     names = " or ".join(f"`{scope.value}`" for scope in allowed)
 
-    async def dependency(client: OptionalClient) -> Principal:
+    async def dependency(request: Request) -> Principal:
         # (`required_scopes` below marks the routes that need a key in the OpenAPI document.)
+        # current_client is called, not declared as a sub-dependency: one dependency less
+        # to solve on every request (the routers already run it, and it answers once).
+        client = await current_client(request)
         if client is None:
             raise ProblemError(
                 UNAUTHORIZED,
@@ -272,16 +272,16 @@ RateLimited = Depends(current_client)
 
 def model_response(model: BaseModel, *, status_code: int, temporal: Response) -> Response:
     """`model` serialised by pydantic itself (far faster than FastAPI's generic encoder on
-    a large answer), keeping the headers dependencies set on the temporal response (rate
-    limits, caching, Location)."""
+    a large answer); see `json_response`."""
+    return json_response(model.model_dump_json(), status_code=status_code, temporal=temporal)
+
+
+def json_response(body: bytes | str, *, status_code: int, temporal: Response) -> Response:
+    """A JSON body as it is, keeping the headers dependencies set on the temporal response
+    (rate limits, caching, Location)."""
     headers = {
         name: value
         for name, value in temporal.headers.items()
         if name not in ("content-length", "content-type")
     }
-    return Response(
-        model.model_dump_json(),
-        status_code=status_code,
-        media_type="application/json",
-        headers=headers,
-    )
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)

@@ -68,12 +68,26 @@ class AssessmentRequest(AssessmentInput):
     store: StrictBool = PField(default=True, description="false: nothing is stored (200, no id).")
 
 
-class Assessment(AssessmentResult):
-    """A stored assessment (201): the answer plus its id, time and subject."""
+class StoredFields(BaseModel):
+    """What storing adds to an answer: its id, time and subject."""
 
     id: uuid.UUID
     created_at: datetime
     subject_id: str | None = PField(description="As sent; null if none was sent.")
+
+
+class Assessment(StoredFields, AssessmentResult):
+    """A stored assessment (201): the answer plus its id, time and subject."""
+
+
+def stored_json(result_json: bytes, stored: StoredFields) -> bytes:
+    """An Assessment's JSON from its answer's JSON (written once, also what is stored) and
+    the stored fields: the same bytes as `Assessment.model_dump_json()`, without writing
+    the answer a second time. (Assessment lists the answer's fields first, then these.)"""
+    return result_json[:-1] + b"," + _STORED_FIELDS_JSON(stored)[1:]
+
+
+_STORED_FIELDS_JSON = StoredFields.__pydantic_serializer__.to_json
 
 
 class AssessmentPage(Page[Assessment]):

@@ -38,7 +38,7 @@ from app.rules.outputs import (
     Running,
     Triage,
 )
-from app.rules.ruleset import LinkSpec, Ruleset, RulesetError
+from app.rules.ruleset import ActionDef, LinkSpec, Ruleset, RulesetError
 from app.vocabulary import TightArea
 
 
@@ -59,13 +59,16 @@ class Catalogue:
     """The exercises the engine can link (sorted by slug), with the links it has chosen.
 
     A snapshot never changes, so the same link spec and tight areas always choose the same
-    exercises: each choice is made once per snapshot and then reused.
+    exercises: each choice (and each action built on one) is made once per snapshot and
+    then reused.
     """
 
     def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
         self.entries: tuple[CatalogueEntry, ...] = tuple(sorted(entries, key=lambda e: e.slug))
         # (id(spec), areas) -> (spec, links). Holding the spec keeps its id from being reused.
         self._chosen: dict[tuple[int, tuple[str, ...]], tuple[LinkSpec, list[ExerciseLink]]] = {}
+        # Likewise for whole actions; the definition and spec are held for the same reason.
+        self._actions: dict[tuple[object, ...], tuple[ActionDef, LinkSpec | None, Action]] = {}
 
     def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
         key = (id(spec), tuple(a.value for a in areas))
@@ -74,6 +77,33 @@ class Catalogue:
             hit = (spec, choose_exercises(spec, self.entries, areas=areas))
             self._chosen[key] = hit
         return list(hit[1])
+
+    def action(
+        self,
+        code: ActionCode,
+        definition: ActionDef,
+        *,
+        priority: int,
+        timeframe: Timeframe,
+        spec: LinkSpec | None,
+        areas: Sequence[TightArea],
+    ) -> Action:
+        """The action as answered, with its links: built once per snapshot for each
+        combination, then shared (an Action is immutable)."""
+        key = (code, id(definition), priority, timeframe, id(spec), tuple(areas))
+        hit = self._actions.get(key)
+        if hit is None or hit[0] is not definition or hit[1] is not spec:
+            action = Action(
+                code=code,
+                title=definition.title,
+                detail=definition.detail,
+                priority=priority,
+                timeframe=timeframe,
+                exercises=self.links(spec, areas) if spec is not None else [],
+            )
+            hit = (definition, spec, action)
+            self._actions[key] = hit
+        return hit[2]
 
 
 @dataclass(frozen=True)
@@ -207,18 +237,21 @@ class _State:
     # Effects. Each records itself for the rule being evaluated, for the explanation.
 
     def raise_triage(self, level: TriageLevel, reason: str) -> None:
-        self._effects["triage"] = level.value
+        if self.tracing:
+            self._effects["triage"] = level.value
         if level.rank > self.triage.rank:
             self.triage, self.triage_reason = level, reason
 
     def tighten_running(self, advice: RunningAdvice, detail: str) -> None:
-        self._effects["running"] = advice.value
+        if self.tracing:
+            self._effects["running"] = advice.value
         if advice.rank > self.running.rank:
             self.running, self.running_detail = advice, detail
 
     def add_actions(self, *codes: ActionCode, timeframe: Timeframe | None = None) -> None:
         for code in codes:
-            self._effects.setdefault("actions", []).append(code.value)
+            if self.tracing:
+                self._effects.setdefault("actions", []).append(code.value)
             if timeframe is not None or code not in self.actions:
                 self.actions[code] = timeframe
 
@@ -236,7 +269,8 @@ class _State:
             definition.explanation if variant is None else (definition.explanations or {})[variant]
         )
         assert template is not None  # guaranteed by check_templates
-        self._effects.setdefault("risk_factors", []).append(code.value)
+        if self.tracing:
+            self._effects.setdefault("risk_factors", []).append(code.value)
         self.factors[code] = RiskFactor(
             code=code,
             title=definition.title,
@@ -886,14 +920,14 @@ def choose_exercises(
     return [_link(e) for e in chosen]
 
 
-def _links_for(state: _State, code: ActionCode) -> list[ExerciseLink]:
+def _action(state: _State, code: ActionCode, priority: int, timeframe: Timeframe) -> Action:
     definition = state.ruleset.action(code)
     acute = RiskFactorCode.acute_episode in state.factors
     spec = definition.acute_links if acute and definition.acute_links else definition.links
-    if spec is None:
-        return []
-    areas = _tight_areas(state) if code is ActionCode.stretch_and_foam_roll else ()
-    return state.catalogue.links(spec, areas)
+    areas = _tight_areas(state) if spec and code is ActionCode.stretch_and_foam_roll else ()
+    return state.catalogue.action(
+        code, definition, priority=priority, timeframe=timeframe, spec=spec, areas=areas
+    )
 
 
 # --- Assembling the answer -------------------------------------------------------------------
@@ -921,14 +955,7 @@ def _actions(state: _State) -> list[Action]:
         planned.append((code, timeframe))
     planned.sort(key=lambda p: (p[0] not in RED_FLAG_ACTIONS, p[1].rank, ACTION_INDEX[p[0]]))
     return [
-        Action(
-            code=code,
-            title=state.ruleset.action(code).title,
-            detail=state.ruleset.action(code).detail,
-            priority=priority,
-            timeframe=timeframe,
-            exercises=_links_for(state, code),
-        )
+        _action(state, code, priority, timeframe)
         for priority, (code, timeframe) in enumerate(planned, start=1)
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.content.loader import SourceRef
 from app.rules.codes import (
@@ -24,6 +24,8 @@ Evidence = dict[str, float | int | str | bool | list[str] | None]
 
 class ExerciseLink(BaseModel):
     """A link to an exercise in the catalogue."""
+
+    model_config = ConfigDict(frozen=True)  # shared between answers (see Catalogue)
 
     slug: str = Field(examples=["knee-to-chest-stretch"])
     name: str = Field(examples=["Knee-to-chest stretch"])
@@ -63,6 +65,8 @@ class RedFlag(BaseModel):
 
 
 class Action(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between answers (see Catalogue)
+
     code: ActionCode
     title: str
     detail: str

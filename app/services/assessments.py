@@ -20,7 +20,7 @@ from threading import Lock
 from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
 
-from app.db import utcnow
+from app.db import JSONText, utcnow
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -30,8 +30,11 @@ from app.models.assessments import (
     AssessmentExplanation,
     AssessmentPage,
     AssessmentRequest,
+    StoredFields,
+    stored_json,
 )
 from app.models.clients import Principal
+from app.rules.codes import Severity
 from app.rules.engine import Catalogue, Evaluation, assess
 from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult, Explanation
@@ -139,11 +142,27 @@ def check_request(request: AssessmentRequest) -> None:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One assessment to run: who asks, what (it has passed `check_request`), and whether
+    the rules' explanation is wanted."""
+
+    client: Principal
+    request: AssessmentRequest
+    explain: bool = False
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """One assessment's answer; `assessment` is set when it was stored."""
+    """One assessment's answer; `stored` is set when it was stored.
+
+    `json` is the answer as the caller sees it (an Assessment when stored, else an
+    AssessmentResult), without the explanation: written once, it is both what is stored
+    and the body of the reply.
+    """
 
     evaluation: Evaluation
-    assessment: Assessment | None
+    stored: StoredFields | None
+    json: bytes
 
     @property
     def result(self) -> AssessmentResult:
@@ -153,30 +172,11 @@ class Outcome:
     def explanation(self) -> Explanation:
         return self.evaluation.explanation
 
-
-def _row(
-    *,
-    client: Principal,
-    request: AssessmentRequest,
-    evaluation: Evaluation,
-    earlier: int,
-    assessment_id: uuid.UUID,
-    now: datetime,
-) -> dict[str, object]:
-    """The assessment table's row for one answer."""
-    return {
-        "id": assessment_id,
-        "client_id": client.id,
-        "subject_id": request.subject_id,
-        "created_at": now,
-        "ruleset_version": evaluation.result.ruleset_version,
-        "severity": evaluation.result.severity.value,
-        "triage_level": evaluation.result.triage.level.value,
-        "any_pain": evaluation.result.severity.value != "none",
-        "earlier_painful_assessments": earlier,
-        "request": request.model_dump(mode="json", exclude_unset=True),
-        "result": evaluation.result.model_dump(mode="json", exclude={"explanation"}),
-    }
+    @property
+    def assessment(self) -> Assessment | None:
+        if self.stored is None:
+            return None
+        return Assessment.model_construct(**dict(self.result), **dict(self.stored))
 
 
 def to_assessment(record: AssessmentRecord) -> Assessment:
@@ -190,68 +190,82 @@ def to_assessment(record: AssessmentRecord) -> Assessment:
     )
 
 
-def _stored(
-    result: AssessmentResult, *, assessment_id: uuid.UUID, now: datetime, subject: str | None
-) -> Assessment:
-    # From the answer in hand, without a round trip through JSON.
-    return Assessment.model_construct(
-        **dict(result), id=assessment_id, created_at=now, subject_id=subject
-    )
+_RESULT_JSON = AssessmentResult.__pydantic_serializer__.to_json
 
 
-def run_batch(
-    *,
-    session: Session,
-    client: Principal,
-    requests: Sequence[AssessmentRequest],
-    ruleset: Ruleset,
-    explain: bool = False,
-) -> list[Outcome]:
-    """Assess requests in order and store those asking to be stored, in one transaction.
+def _history(
+    session: Session, jobs: Sequence[Job], since: datetime
+) -> Counter[tuple[uuid.UUID, str]]:
+    """Rule 14's count for every (client, subject) among the jobs: one query a client."""
+    subjects: dict[uuid.UUID, list[str]] = {}
+    for job in jobs:
+        if job.request.subject_id is not None:
+            subjects.setdefault(job.client.id, []).append(job.request.subject_id)
+    history: Counter[tuple[uuid.UUID, str]] = Counter()
+    for client_id, subject_ids in subjects.items():
+        counts = earlier_painful_assessments(
+            session, client_id=client_id, subject_ids=subject_ids, since=since
+        )
+        history.update({(client_id, subject): n for subject, n in counts.items()})
+    return history
+
+
+def run_group(
+    *, session: Session, jobs: Sequence[Job], ruleset: Ruleset
+) -> list[Outcome | Exception]:
+    """Assess jobs in order and store those asking to be stored, in one transaction.
 
     History for rule 14 counts earlier stored assessments of the subject, including those
-    stored earlier in the same batch; never the request itself.
+    stored earlier in the same group; never the request itself. A job whose evaluation
+    fails (a bug) gets its exception in its place and the others go on; a database failure
+    fails them all (raises), and then nothing of the group is stored.
     """
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
     catalogue = catalogue_cache.get(session)
-    history = earlier_painful_assessments(
-        session,
-        client_id=client.id,
-        subject_ids=(r.subject_id for r in requests if r.subject_id is not None),
-        since=since,
-    )
-    outcomes: list[Outcome] = []
+    history = _history(session, jobs, since)
+    outcomes: list[Outcome | Exception] = []
     rows: list[dict[str, object]] = []
-    for request in requests:
-        subject = request.subject_id
-        earlier = history[subject] if subject is not None else 0
-        evaluation = assess(
-            request,
-            ruleset=ruleset,
-            catalogue=catalogue,
-            earlier_painful_assessments=earlier,
-            explain=explain,
+    for job in jobs:
+        request = job.request
+        key = (job.client.id, request.subject_id) if request.subject_id is not None else None
+        earlier = history[key] if key is not None else 0
+        try:
+            evaluation = assess(
+                request,
+                ruleset=ruleset,
+                catalogue=catalogue,
+                earlier_painful_assessments=earlier,
+                explain=job.explain,
+            )
+            result = evaluation.result
+            result_json = _RESULT_JSON(result)
+        except Exception as error:  # handed to the job's caller, who raises it
+            outcomes.append(error)
+            continue
+        if not request.store:
+            outcomes.append(Outcome(evaluation, None, result_json))
+            continue
+        stored = StoredFields(id=uuid.uuid4(), created_at=now, subject_id=request.subject_id)
+        any_pain = result.severity is not Severity.none
+        rows.append(
+            {
+                "id": stored.id,
+                "client_id": job.client.id,
+                "subject_id": request.subject_id,
+                "created_at": now,
+                "ruleset_version": result.ruleset_version,
+                "severity": result.severity.value,
+                "triage_level": result.triage.level.value,
+                "any_pain": any_pain,
+                "earlier_painful_assessments": earlier,
+                "request": JSONText(request.model_dump_json(exclude_unset=True)),
+                "result": JSONText(result_json.decode()),
+            }
         )
-        stored = None
-        if request.store:
-            assessment_id = uuid.uuid4()
-            rows.append(
-                _row(
-                    client=client,
-                    request=request,
-                    evaluation=evaluation,
-                    earlier=earlier,
-                    assessment_id=assessment_id,
-                    now=now,
-                )
-            )
-            stored = _stored(
-                evaluation.result, assessment_id=assessment_id, now=now, subject=subject
-            )
-            if subject is not None and evaluation.result.severity.value != "none":
-                history[subject] += 1  # a later item in the batch counts this one
-        outcomes.append(Outcome(evaluation, stored))
+        outcomes.append(Outcome(evaluation, stored, stored_json(result_json, stored)))
+        if key is not None and any_pain:
+            history[key] += 1  # a later job of the group counts this one
     if rows:
         # End the reading transaction first: on SQLite a transaction that read and then
         # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
@@ -261,37 +275,38 @@ def run_batch(
             session.connection().execute(_INSERT, rows)
             session.commit()
     for outcome in outcomes:
-        count_assessment(outcome.result.triage.level.value)
+        if isinstance(outcome, Outcome):
+            count_assessment(outcome.result.triage.level.value)
     return outcomes
 
 
-def try_without_database(
-    *, request: AssessmentRequest, ruleset: Ruleset, explain: bool
-) -> Outcome | None:
-    """Assess at once when nothing needs the database (not stored, no subject history to
-    read, the catalogue cached); None when it does. Lets /assess skip a thread hop. The
-    request has passed `check_request`."""
-    catalogue = catalogue_cache.fresh()
-    if request.store or request.subject_id is not None or catalogue is None:
-        return None
-    evaluation = assess(request, ruleset=ruleset, catalogue=catalogue, explain=explain)
-    count_assessment(evaluation.result.triage.level.value)
-    return Outcome(evaluation, None)
-
-
-def run_one(
+def run_batch(
     *,
     session: Session,
     client: Principal,
-    request: AssessmentRequest,
+    requests: Sequence[AssessmentRequest],
     ruleset: Ruleset,
-    explain: bool = False,
-) -> Outcome:
-    """One request (that has passed `check_request`), stored if it asks to be."""
-    (outcome,) = run_batch(
-        session=session, client=client, requests=[request], ruleset=ruleset, explain=explain
-    )
-    return outcome
+) -> list[Outcome]:
+    """One client's requests (each passed `check_request`) as one group: all or nothing."""
+    outcomes: list[Outcome] = []
+    for outcome in run_group(
+        session=session, jobs=[Job(client, request) for request in requests], ruleset=ruleset
+    ):
+        if isinstance(outcome, Exception):
+            raise outcome
+        outcomes.append(outcome)
+    return outcomes
+
+
+def try_without_database(job: Job, *, ruleset: Ruleset) -> Outcome | None:
+    """Assess at once when nothing needs the database (not stored, no subject history to
+    read, the catalogue cached); None when it does: the caller then queues the job."""
+    catalogue = catalogue_cache.fresh()
+    if job.request.store or job.request.subject_id is not None or catalogue is None:
+        return None
+    evaluation = assess(job.request, ruleset=ruleset, catalogue=catalogue, explain=job.explain)
+    count_assessment(evaluation.result.triage.level.value)
+    return Outcome(evaluation, None, _RESULT_JSON(evaluation.result))
 
 
 def _own(session: Session, client: Principal, assessment_id: uuid.UUID) -> AssessmentRecord:

@@ -8,7 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.api.assess import BatchResponse
 from app.models import AssessmentRecord
+from app.models.assessments import Assessment
+from app.rules.outputs import AssessmentResult
 from tests.api.conftest import Caller
 
 DESK_WORKER = {
@@ -299,3 +302,24 @@ def test_an_unreadable_body_is_a_422_naming_body(
     )
     body = _problem(response)
     assert [e["field"] for e in body["errors"]] == ["body"]
+
+
+def test_answers_are_byte_for_byte_what_their_models_write(
+    client: TestClient, runner_app: Caller
+) -> None:
+    """Answers are written once and reused (stored, and sent): the bytes must be exactly
+    those the documented models produce, in their field order."""
+    stored = client.post("/assess", json=DESK_WORKER, headers=runner_app.headers)
+    assert stored.status_code == 201
+    assert Assessment.model_validate_json(stored.content).model_dump_json() == stored.text
+    assert list(stored.json())[-3:] == ["id", "created_at", "subject_id"]
+
+    fresh = client.post("/assess", json={**LOCKED_UP, "store": False}, headers=runner_app.headers)
+    assert fresh.status_code == 200
+    assert AssessmentResult.model_validate_json(fresh.content).model_dump_json() == fresh.text
+
+    items = [DESK_WORKER, {"symptoms": {"pain_now": 11}}, {**LOCKED_UP, "store": False}]
+    batch = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    assert batch.status_code == 200
+    assert BatchResponse.model_validate_json(batch.content).model_dump_json() == batch.text
+    assert [item["status"] for item in batch.json()["results"]] == [201, 422, 200]

@@ -1,0 +1,195 @@
+"""Group commit for /assess: requests that wait together are assessed and stored together,
+each gets its own answer, and a failed commit acknowledges none of them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, func, select
+
+from app.config import Settings
+from app.models import AssessmentRecord
+from app.models.assessments import AssessmentRequest
+from app.models.clients import Principal, Scope
+from app.rules.ruleset import load_ruleset
+from app.services import assessments, clients
+from app.services.assessment_queue import AssessmentQueue
+from app.services.assessments import Job, Outcome, run_group
+
+PAINFUL = {"subject_id": "runner-1", "symptoms": {"pain_now": 3, "onset": "gradual"}}
+
+
+def _session_on(connection: Connection) -> Session:
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def principal(session: Session, settings: Settings) -> Principal:
+    client, _ = clients.create_client(
+        session=session, name="queue-test", scopes=[Scope.assess], secret=settings.secret_value
+    )
+    session.commit()
+    return Principal.of(client)
+
+
+def job(principal: Principal, **changes: Any) -> Job:
+    return Job(principal, AssessmentRequest.model_validate({**PAINFUL, **changes}))
+
+
+def stored(session: Session, principal: Principal) -> list[AssessmentRecord]:
+    return list(
+        session.exec(
+            select(AssessmentRecord)
+            .where(AssessmentRecord.client_id == principal.id)
+            .order_by(col(AssessmentRecord.earlier_painful_assessments))
+        )
+    )
+
+
+def run_together(queue: AssessmentQueue, jobs: list[Job]) -> list[Outcome | BaseException]:
+    async def main() -> list[Outcome | BaseException]:
+        return await asyncio.gather(*(queue.run(j) for j in jobs), return_exceptions=True)
+
+    return asyncio.run(main())
+
+
+def recording_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    sizes: list[int] = []
+
+    def recorded(**kwargs: Any) -> list[Outcome | Exception]:
+        sizes.append(len(kwargs["jobs"]))
+        return run_group(**kwargs)
+
+    monkeypatch.setattr("app.services.assessment_queue.run_group", recorded)
+    return sizes
+
+
+def test_requests_that_wait_together_are_stored_in_one_group(
+    connection: Connection, session: Session, principal: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = recording_groups(monkeypatch)
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+
+    outcomes = run_together(queue, [job(principal) for _ in range(20)])
+
+    assert sizes == [20]
+    assert all(isinstance(o, Outcome) and o.stored is not None for o in outcomes)
+    ids = {o.stored.id for o in outcomes if isinstance(o, Outcome) and o.stored}
+    records = stored(session, principal)
+    assert {r.id for r in records} == ids
+    assert len(ids) == 20
+    # Each counts the ones before it in the group as history (rule 14), never itself.
+    assert [r.earlier_painful_assessments for r in records] == list(range(20))
+
+
+def test_a_lone_request_does_not_wait_for_company(
+    connection: Connection, principal: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = recording_groups(monkeypatch)
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+
+    async def one_after_another() -> None:
+        for _ in range(3):
+            await queue.run(job(principal))
+
+    asyncio.run(one_after_another())
+    assert sizes == [1, 1, 1]
+
+
+def test_each_request_gets_its_own_answer(connection: Connection, principal: Principal) -> None:
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    calm = job(principal, subject_id="calm", symptoms={"pain_now": 0})
+    locked = job(principal, subject_id="locked", symptoms={"pain_now": 8, "locked_up": True})
+    red = job(
+        principal, subject_id="red", symptoms={"pain_now": 4, "red_flags": ["fever_or_unwell"]}
+    )
+
+    outcomes = run_together(queue, [calm, locked, red])
+
+    levels = [o.result.triage.level.value for o in outcomes if isinstance(o, Outcome)]
+    assert levels == ["self_care", "see_physio", "urgent"]
+    subjects = [o.stored.subject_id for o in outcomes if isinstance(o, Outcome) and o.stored]
+    assert subjects == ["calm", "locked", "red"]
+
+
+class _FailingCommit(Session):
+    """A session whose write commit fails as if the database had gone away."""
+
+    commits = 0
+
+    def commit(self) -> None:
+        type(self).commits += 1
+        if type(self).commits >= 2:  # the first ends the reading transaction
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+        super().commit()
+
+
+def test_a_failed_commit_fails_every_request_of_its_group_and_stores_none(
+    connection: Connection, session: Session, principal: Principal
+) -> None:
+    def sessions() -> Session:
+        return _FailingCommit(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    queue = AssessmentQueue(sessions=sessions, ruleset=load_ruleset())
+
+    outcomes = run_together(queue, [job(principal) for _ in range(5)])
+
+    assert all(isinstance(o, OperationalError) for o in outcomes)
+    assert stored(session, principal) == []
+
+
+def test_an_evaluation_that_fails_fails_only_its_own_request(
+    connection: Connection, session: Session, principal: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real: Callable[..., Any] = assessments.assess
+
+    def assess(request: AssessmentRequest, **kwargs: Any) -> Any:
+        if request.subject_id == "broken":
+            raise RuntimeError("a bug in a rule")
+        return real(request, **kwargs)
+
+    monkeypatch.setattr(assessments, "assess", assess)
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+
+    outcomes = run_together(
+        queue, [job(principal, subject_id="a"), job(principal, subject_id="broken"), job(principal)]
+    )
+
+    assert isinstance(outcomes[1], RuntimeError)
+    assert isinstance(outcomes[0], Outcome)
+    assert isinstance(outcomes[2], Outcome)
+    assert {r.subject_id for r in stored(session, principal)} == {"a", "runner-1"}
+
+
+def test_the_queue_serves_a_new_event_loop(connection: Connection, principal: Principal) -> None:
+    """Tests (and servers that restart their loop) use one app on several event loops."""
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    first = run_together(queue, [job(principal, store=False)])
+    second = run_together(queue, [job(principal, store=False)])
+    assert all(isinstance(o, Outcome) and o.stored is None for o in first + second)
+
+
+def test_count_of_stored_rows_matches_acknowledged_requests(
+    connection: Connection, session: Session, principal: Principal
+) -> None:
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    jobs = [job(principal, store=(i % 3 != 0)) for i in range(30)]
+
+    outcomes = run_together(queue, jobs)
+
+    acknowledged = [o for o in outcomes if isinstance(o, Outcome) and o.stored is not None]
+    count = session.exec(
+        select(func.count())
+        .select_from(AssessmentRecord)
+        .where(AssessmentRecord.client_id == principal.id)
+    ).one()
+    assert count == len(acknowledged) == 20
