@@ -38,6 +38,12 @@ ASSESSMENTS = Counter(
     ["triage_level"],
 )
 
+ASSESSMENT_GROUPS = Histogram(
+    "backpain_assessment_group_size",
+    "Requests assessed and committed together by /assess (see AssessmentQueue).",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 500),
+)
+
 
 # Any other method a client sends is counted as OTHER: a label's values must stay few.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -47,6 +53,10 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     method = method if method in KNOWN_METHODS else "OTHER"
     REQUESTS.labels(method=method, route=route, status=str(status)).inc()
     LATENCY.labels(method=method, route=route).observe(seconds)
+
+
+def observe_group(size: int) -> None:
+    ASSESSMENT_GROUPS.observe(size)
 
 
 def count_assessment(triage_level: str) -> None:

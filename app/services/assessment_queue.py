@@ -19,6 +19,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.metrics import observe_group
 from app.rules.ruleset import Ruleset
 from app.services.assessments import Job, Outcome, run_group
 
@@ -70,5 +71,6 @@ class AssessmentQueue:
                     future.set_result(outcome)
 
     def _run(self, jobs: list[Job]) -> list[Outcome | Exception]:
+        observe_group(len(jobs))
         with self._sessions() as session:
             return run_group(session=session, jobs=jobs, ruleset=self._ruleset)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
@@ -60,6 +61,11 @@ def run_together(queue: AssessmentQueue, jobs: list[Job]) -> list[Outcome | Base
     return asyncio.run(main())
 
 
+def _groups_of_at_most(size: int) -> float:
+    value = REGISTRY.get_sample_value("backpain_assessment_group_size_bucket", {"le": f"{size}.0"})
+    return value or 0.0
+
+
 def recording_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
 
@@ -76,10 +82,13 @@ def test_requests_that_wait_together_are_stored_in_one_group(
 ) -> None:
     sizes = recording_groups(monkeypatch)
     queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    before = _groups_of_at_most(32) - _groups_of_at_most(16)
 
     outcomes = run_together(queue, [job(principal) for _ in range(20)])
 
     assert sizes == [20]
+    # Operators see the group's size in /metrics.
+    assert _groups_of_at_most(32) - _groups_of_at_most(16) - before == 1
     assert all(isinstance(o, Outcome) and o.stored is not None for o in outcomes)
     ids = {o.stored.id for o in outcomes if isinstance(o, Outcome) and o.stored}
     records = stored(session, principal)
