@@ -211,14 +211,15 @@ def _history(
 
 
 def run_group(
-    *, session: Session, jobs: Sequence[Job], ruleset: Ruleset
+    *, session: Session, jobs: Sequence[Job], ruleset: Ruleset, isolate_failures: bool = True
 ) -> list[Outcome | Exception]:
     """Assess jobs in order and store those asking to be stored, in one transaction.
 
     History for rule 14 counts earlier stored assessments of the subject, including those
     stored earlier in the same group; never the request itself. A job whose evaluation
-    fails (a bug) gets its exception in its place and the others go on; a database failure
-    fails them all (raises), and then nothing of the group is stored.
+    fails (a bug) gets its exception in its place and the others go on (with
+    `isolate_failures` false it is raised at once, before anything is written); a database
+    failure fails them all (raises), and then nothing of the group is stored.
     """
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
@@ -241,6 +242,8 @@ def run_group(
             result = evaluation.result
             result_json = _RESULT_JSON(result)
         except Exception as error:  # handed to the job's caller, who raises it
+            if not isolate_failures:
+                raise
             outcomes.append(error)
             continue
         if not request.store:
@@ -288,14 +291,9 @@ def run_batch(
     ruleset: Ruleset,
 ) -> list[Outcome]:
     """One client's requests (each passed `check_request`) as one group: all or nothing."""
-    outcomes: list[Outcome] = []
-    for outcome in run_group(
-        session=session, jobs=[Job(client, request) for request in requests], ruleset=ruleset
-    ):
-        if isinstance(outcome, Exception):
-            raise outcome
-        outcomes.append(outcome)
-    return outcomes
+    jobs = [Job(client, request) for request in requests]
+    outcomes = run_group(session=session, jobs=jobs, ruleset=ruleset, isolate_failures=False)
+    return [outcome for outcome in outcomes if isinstance(outcome, Outcome)]
 
 
 def try_without_database(job: Job, *, ruleset: Ruleset) -> Outcome | None:

@@ -156,9 +156,9 @@ def test_a_failed_commit_fails_every_request_of_its_group_and_stores_none(
     assert stored(session, principal) == []
 
 
-def test_an_evaluation_that_fails_fails_only_its_own_request(
-    connection: Connection, session: Session, principal: Principal, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def rules_fail_for_subject_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine raises (as a bug would) for the subject "broken"."""
     real: Callable[..., Any] = assessments.assess
 
     def assess(request: AssessmentRequest, **kwargs: Any) -> Any:
@@ -167,6 +167,12 @@ def test_an_evaluation_that_fails_fails_only_its_own_request(
         return real(request, **kwargs)
 
     monkeypatch.setattr(assessments, "assess", assess)
+
+
+@pytest.mark.usefixtures("rules_fail_for_subject_broken")
+def test_an_evaluation_that_fails_fails_only_its_own_request(
+    connection: Connection, session: Session, principal: Principal
+) -> None:
     queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
 
     outcomes = run_together(
@@ -202,3 +208,20 @@ def test_count_of_stored_rows_matches_acknowledged_requests(
         .where(AssessmentRecord.client_id == principal.id)
     ).one()
     assert count == len(acknowledged) == 20
+
+
+@pytest.mark.usefixtures("rules_fail_for_subject_broken")
+def test_a_batch_with_an_item_that_fails_stores_nothing(
+    session: Session, principal: Principal
+) -> None:
+    """/assess/batch is all or nothing: the caller gets an error and may retry the whole
+    batch without storing any item twice."""
+    requests = [
+        AssessmentRequest.model_validate({**PAINFUL, "subject_id": s}) for s in ("a", "broken")
+    ]
+
+    with pytest.raises(RuntimeError):
+        assessments.run_batch(
+            session=session, client=principal, requests=requests, ruleset=load_ruleset()
+        )
+    assert stored(session, principal) == []
