@@ -3,11 +3,14 @@ erasure, purge, batch, and tenant isolation (another client's things are 404, ne
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
@@ -215,6 +218,32 @@ def test_a_batch_counts_earlier_items_as_history(client: TestClient, runner_app:
     assert "recurrent_episodes" in [f["code"] for f in third["risk_factors"]]
     first = body["results"][0]["assessment"]
     assert "recurrent_episodes" not in [f["code"] for f in first["risk_factors"]]
+
+
+def test_calls_for_one_runner_at_the_same_moment_count_each_other(
+    app: FastAPI, client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    """Ten calls in flight at once for the same runner: each counts the ones that reached
+    the server before it, as if they had been sent in order."""
+    post(client, runner_app, NO_PAIN)  # the key is now known: no database work to authenticate
+
+    async def together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            calls = [
+                http.post("/assess", json=painful("same-moment"), headers=runner_app.headers)
+                for _ in range(10)
+            ]
+            return await asyncio.gather(*calls)
+
+    responses = asyncio.run(together())
+    assert [r.status_code for r in responses] == [201] * 10
+    counts = session.exec(
+        select(AssessmentRecord.earlier_painful_assessments).where(
+            AssessmentRecord.subject_id == "same-moment"
+        )
+    ).all()
+    assert sorted(counts) == list(range(10))
 
 
 @pytest.mark.parametrize("count", [0, 501])
