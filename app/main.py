@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = lambda: Session(engine, expire_on_commit=False)
     app.state.ruleset = ruleset
     app.state.assessment_queue = AssessmentQueue(
-        sessions=lambda: app.state.session_factory(), ruleset=ruleset
+        sessions=lambda: app.state.session_factory(), ruleset=lambda: app.state.ruleset
     )
     app.state.limiter = limiter
     app.state.body_checks = {"/assess": assess.contract_field_errors}

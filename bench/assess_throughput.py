@@ -12,6 +12,9 @@ in one run. Printed: requests a second of each, and the ratios to the bare echo
 subject_id, whose history (rule 14) is read from the database on every call.
 
     .venv/bin/python bench/assess_throughput.py     (needs Debian's wrk, and taskset)
+
+The echo is a plain `def` endpoint by default (the FastAPI template's style, run in the
+thread pool); `--bare async` compares with an `async def` echo instead, which is faster.
 """
 
 from __future__ import annotations
@@ -161,6 +164,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--bare",
+        choices=("def", "async"),
+        default="def",
+        help="the echo as a plain def endpoint (thread pool) or as async def",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
@@ -181,7 +190,8 @@ def main() -> None:
         batch = wrk_script(work, "batch", {"items": [VARIANTS["stored"]] * BATCH_SIZE}, key)
 
         rps: dict[str, list[float]] = {name: [] for name in ("bare", *VARIANTS, "batch")}
-        with server("bench.bare_app:app", env) as bare, server("app.main:app", env) as ours:
+        bare_target = "bench.bare_app:" + ("async_app" if args.bare == "async" else "app")
+        with server(bare_target, env) as bare, server("app.main:app", env) as ours:
             ok = httpx.post(f"{ours}/assess", json=RUNNER, headers={"X-API-Key": key})
             assert ok.status_code == 201, ok.text
             for _ in range(args.rounds):  # alternate, so that drift hits every side alike
@@ -199,7 +209,7 @@ def main() -> None:
         f"POST /assess, median of {args.rounds} alternating rounds of {args.seconds} s "
         f"(wrk -c{args.connections}); servers on core {SERVER_CORE}, wrk on core {LOAD_CORE}"
     )
-    print(f"  bare FastAPI echo of the same body      {bare:8.0f} req/s")
+    print(f"  bare FastAPI echo ({args.bare} endpoint)       {bare:8.0f} req/s")
     rows = [
         ("stateless", "/assess, store: false", 0.6),
         ("history", "/assess, store: false, with subject", 0.6),

@@ -14,6 +14,7 @@ fails every request in it (each answered with its error), so nothing acknowledge
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -28,9 +29,10 @@ MAX_GROUP = 500
 
 
 class AssessmentQueue:
-    """One per application (per worker process). Runs groups one after another."""
+    """One per application (per worker process), used from one event loop at a time. Runs
+    groups one after another."""
 
-    def __init__(self, *, sessions: Callable[[], Session], ruleset: Ruleset) -> None:
+    def __init__(self, *, sessions: Callable[[], Session], ruleset: Callable[[], Ruleset]) -> None:
         self._sessions = sessions
         self._ruleset = ruleset
         self._pending: list[tuple[Job, asyncio.Future[Outcome]]] = []
@@ -38,14 +40,19 @@ class AssessmentQueue:
         self._runner: asyncio.Task[None] | None = None
 
     async def run(self, job: Job) -> Outcome:
-        """The job's outcome, once its group has been assessed and committed."""
+        """The job's outcome, once its group has been assessed and committed.
+
+        A caller that goes away (cancelled) while its group runs is not told, but its
+        assessment may still be stored, as with any request cut off after it was sent."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (tests start several): start afresh
             self._loop, self._pending, self._runner = loop, [], None
         future: asyncio.Future[Outcome] = loop.create_future()
         self._pending.append((job, future))
         if self._runner is None or self._runner.done():
-            self._runner = loop.create_task(self._drain())
+            # In a context of its own: the runner outlives the request that started it, and
+            # must not log with that request's id.
+            self._runner = loop.create_task(self._drain(), context=contextvars.Context())
         return await future
 
     async def _drain(self) -> None:
@@ -53,24 +60,35 @@ class AssessmentQueue:
             group, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
             try:
                 outcomes = await run_in_threadpool(self._run, [job for job, _ in group])
+                for (_, future), outcome in zip(group, outcomes, strict=True):
+                    if future.done():  # its request was cancelled (the caller went away)
+                        continue
+                    if isinstance(outcome, Exception):
+                        future.set_exception(_raisable(outcome))
+                    else:
+                        future.set_result(outcome)
             except asyncio.CancelledError:  # shutting down: no one is left to answer
-                for _, future in group + self._pending:
+                waiting, self._pending = group + self._pending, []
+                for _, future in waiting:
                     future.cancel()
                 raise
             except Exception as error:  # the database failed: every request in the group
                 for _, future in group:
                     if not future.done():
                         future.set_exception(error)
-                continue
-            for (_, future), outcome in zip(group, outcomes, strict=True):
-                if future.done():  # its request was cancelled (the caller went away)
-                    continue
-                if isinstance(outcome, Exception):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+            finally:  # whatever happened, no request of the group is left waiting
+                for _, future in group:
+                    if not future.done():
+                        future.set_exception(RuntimeError("the assessment group stopped"))
 
     def _run(self, jobs: list[Job]) -> list[Outcome | Exception]:
         observe_group(len(jobs))
         with self._sessions() as session:
-            return run_group(session=session, jobs=jobs, ruleset=self._ruleset)
+            return run_group(session=session, jobs=jobs, ruleset=self._ruleset())
+
+
+def _raisable(error: Exception) -> Exception:
+    # A future refuses StopIteration (it would end the awaiting coroutine's generator).
+    if isinstance(error, StopIteration):
+        return RuntimeError(f"StopIteration raised while assessing: {error!r}")
+    return error

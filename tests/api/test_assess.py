@@ -318,6 +318,15 @@ def test_answers_are_byte_for_byte_what_their_models_write(
     assert fresh.status_code == 200
     assert AssessmentResult.model_validate_json(fresh.content).model_dump_json() == fresh.text
 
+    # Not stored but with a subject (through the database for its history), and explained.
+    not_stored = {**DESK_WORKER, "store": False}
+    queued = client.post("/assess", json=not_stored, headers=runner_app.headers)
+    assert queued.status_code == 200
+    assert AssessmentResult.model_validate_json(queued.content).model_dump_json() == queued.text
+    explained = client.post("/assess?explain=true", json=DESK_WORKER, headers=runner_app.headers)
+    assert explained.json()["explanation"]["rules"]
+    assert Assessment.model_validate_json(explained.content).model_dump_json() == explained.text
+
     items = [DESK_WORKER, {"symptoms": {"pain_now": 11}}, {**LOCKED_UP, "store": False}]
     batch = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
     assert batch.status_code == 200

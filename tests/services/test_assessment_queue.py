@@ -4,6 +4,7 @@ each gets its own answer, and a failed commit acknowledges none of them."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from typing import Any
 
@@ -81,7 +82,7 @@ def test_requests_that_wait_together_are_stored_in_one_group(
     connection: Connection, session: Session, principal: Principal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sizes = recording_groups(monkeypatch)
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
     before = _groups_of_at_most(32) - _groups_of_at_most(16)
 
     outcomes = run_together(queue, [job(principal) for _ in range(20)])
@@ -98,22 +99,8 @@ def test_requests_that_wait_together_are_stored_in_one_group(
     assert [r.earlier_painful_assessments for r in records] == list(range(20))
 
 
-def test_a_lone_request_does_not_wait_for_company(
-    connection: Connection, principal: Principal, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sizes = recording_groups(monkeypatch)
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
-
-    async def one_after_another() -> None:
-        for _ in range(3):
-            await queue.run(job(principal))
-
-    asyncio.run(one_after_another())
-    assert sizes == [1, 1, 1]
-
-
 def test_each_request_gets_its_own_answer(connection: Connection, principal: Principal) -> None:
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
     calm = job(principal, subject_id="calm", symptoms={"pain_now": 0})
     locked = job(principal, subject_id="locked", symptoms={"pain_now": 8, "locked_up": True})
     red = job(
@@ -148,7 +135,7 @@ def test_a_failed_commit_fails_every_request_of_its_group_and_stores_none(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
 
-    queue = AssessmentQueue(sessions=sessions, ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=sessions, ruleset=load_ruleset)
 
     outcomes = run_together(queue, [job(principal) for _ in range(5)])
 
@@ -158,12 +145,14 @@ def test_a_failed_commit_fails_every_request_of_its_group_and_stores_none(
 
 @pytest.fixture
 def rules_fail_for_subject_broken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine raises (as a bug would) for the subject "broken"."""
+    """The engine raises (as a bug would) for the subjects "broken" and "stop"."""
     real: Callable[..., Any] = assessments.assess
 
     def assess(request: AssessmentRequest, **kwargs: Any) -> Any:
         if request.subject_id == "broken":
             raise RuntimeError("a bug in a rule")
+        if request.subject_id == "stop":
+            raise StopIteration  # which a future refuses to hold
         return real(request, **kwargs)
 
     monkeypatch.setattr(assessments, "assess", assess)
@@ -173,7 +162,7 @@ def rules_fail_for_subject_broken(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_evaluation_that_fails_fails_only_its_own_request(
     connection: Connection, session: Session, principal: Principal
 ) -> None:
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
 
     outcomes = run_together(
         queue, [job(principal, subject_id="a"), job(principal, subject_id="broken"), job(principal)]
@@ -187,7 +176,7 @@ def test_an_evaluation_that_fails_fails_only_its_own_request(
 
 def test_the_queue_serves_a_new_event_loop(connection: Connection, principal: Principal) -> None:
     """Tests (and servers that restart their loop) use one app on several event loops."""
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
     first = run_together(queue, [job(principal, store=False)])
     second = run_together(queue, [job(principal, store=False)])
     assert all(isinstance(o, Outcome) and o.stored is None for o in first + second)
@@ -196,7 +185,7 @@ def test_the_queue_serves_a_new_event_loop(connection: Connection, principal: Pr
 def test_count_of_stored_rows_matches_acknowledged_requests(
     connection: Connection, session: Session, principal: Principal
 ) -> None:
-    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset())
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
     jobs = [job(principal, store=(i % 3 != 0)) for i in range(30)]
 
     outcomes = run_together(queue, jobs)
@@ -225,3 +214,44 @@ def test_a_batch_with_an_item_that_fails_stores_nothing(
             session=session, client=principal, requests=requests, ruleset=load_ruleset()
         )
     assert stored(session, principal) == []
+
+
+@pytest.mark.usefixtures("rules_fail_for_subject_broken")
+def test_no_request_is_left_waiting_whatever_its_evaluation_raises(
+    connection: Connection, principal: Principal
+) -> None:
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
+
+    outcomes = run_together(
+        queue, [job(principal, subject_id="stop"), job(principal, subject_id="after")]
+    )
+
+    assert isinstance(outcomes[0], RuntimeError)
+    assert isinstance(outcomes[1], Outcome)
+
+
+CALLER: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="none")
+
+
+def test_the_group_does_not_run_in_the_first_callers_context(
+    connection: Connection, principal: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Group work must not log with the request id of whichever request started it."""
+    seen: list[str] = []
+
+    def recorded(**kwargs: Any) -> list[Outcome | Exception]:
+        seen.append(CALLER.get())
+        return run_group(**kwargs)
+
+    monkeypatch.setattr("app.services.assessment_queue.run_group", recorded)
+    queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
+
+    async def as_a_request() -> Outcome:
+        CALLER.set("first-request")
+        return await queue.run(job(principal))
+
+    async def main() -> None:
+        await asyncio.gather(as_a_request(), queue.run(job(principal)))
+
+    asyncio.run(main())
+    assert seen == ["none"]
