@@ -40,6 +40,7 @@ from app.observability import REQUEST_ID_HEADER
 from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
+from app.services import assessments as assessments_service
 from app.services.assessment_queue import AssessmentQueue
 
 
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions=lambda: app.state.session_factory(), ruleset=lambda: app.state.ruleset
     )
     app.state.limiter = limiter
-    app.state.body_checks = {"/assess": assess.contract_field_errors}
+    app.state.body_checks = {"/assess": assessments_service.contract_field_errors}
     install_error_handlers(app)
     # Listed innermost first (each add wraps the ones before): ETags, body limits, CORS,
     # and outermost the request id, security headers, access log and last-resort 500.

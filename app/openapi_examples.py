@@ -16,14 +16,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from app.db import head_revision
-from app.errors import VALIDATION, FieldError, Problem, field_errors, problem_type_for
+from app.errors import VALIDATION, Problem, field_errors, problem_type_for
 from app.models import Advice, Exercise, Programme, ProgrammeItem
 from app.models.assessments import Assessment, AssessmentRequest
 from app.models.content import AdviceIn, ExerciseIn, ProgrammeIn
 from app.rules.engine import Catalogue, assess
-from app.rules.inputs import contract_errors
 from app.rules.ruleset import Ruleset, load_ruleset
 from app.services import advice, catalogue, exercises, programmes, vocabulary
+from app.services.assessments import contract_field_errors
 from app.services.seed import load_content_files
 
 EXAMPLE_TIME = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -219,7 +219,7 @@ def _invalid_problem(body: dict[str, Any], instance: str) -> Any:
     except ValidationError as error:
         errors = field_errors(error.errors(include_url=False))
     else:
-        errors = [FieldError(field=f, detail=d) for f, d in contract_errors(parsed)]
+        errors = contract_field_errors(parsed)
     names = ", ".join(dict.fromkeys(e.field for e in errors))
     return problem(
         VALIDATION.status,

@@ -24,7 +24,6 @@ from app.errors import (
     problem_responses,
 )
 from app.models.assessments import Assessment, AssessmentRequest
-from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult
 from app.services import assessments
 from app.services.assessment_queue import AssessmentQueue
@@ -97,11 +96,6 @@ async def assess(
     )
 
 
-def contract_field_errors(body: Any) -> list[FieldError]:
-    """The contract's rules beyond the schema, for a request body or a batch item."""
-    return [FieldError(field=f, detail=d) for f, d in contract_errors(body)]
-
-
 class BatchRequest(BaseModel):
     """Up to 500 assessment requests; each is validated and answered on its own."""
 
@@ -160,10 +154,11 @@ def assess_batch(
             parsed = AssessmentRequest.model_validate(item)
         except ValidationError as error:
             errors = merge_errors(
-                field_errors(error.errors(include_url=False)), contract_field_errors(item)
+                field_errors(error.errors(include_url=False)),
+                assessments.contract_field_errors(item),
             )
         else:
-            errors = contract_field_errors(parsed)
+            errors = assessments.contract_field_errors(parsed)
             if not errors:
                 valid.append((index, parsed))
                 continue

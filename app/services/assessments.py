@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
@@ -130,14 +131,20 @@ def earlier_painful_assessments(
     return counts
 
 
+def contract_field_errors(body: Any) -> list[FieldError]:
+    """The contract's rules beyond the schema, for a request body (parsed or raw) or a
+    batch item."""
+    return [FieldError(field=f, detail=d) for f, d in contract_errors(body)]
+
+
 def check_request(request: AssessmentRequest) -> None:
     """The contract's rules beyond types: a 422 naming each field."""
-    errors = contract_errors(request)
+    errors = contract_field_errors(request)
     if errors:
         raise ProblemError(
             VALIDATION,
-            "The request has invalid fields: " + ", ".join(f for f, _ in errors) + ".",
-            errors=[FieldError(field=f, detail=d) for f, d in errors],
+            "The request has invalid fields: " + ", ".join(e.field for e in errors) + ".",
+            errors=errors,
         )
 
 

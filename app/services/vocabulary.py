@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from app.errors import NOT_FOUND, ProblemError
 from app.models.content import ATTRIBUTION_DEFAULT, LICENCE_DEFAULT
@@ -12,43 +13,46 @@ from app.rules.ruleset import Ruleset
 from app.services.paging import list_page
 
 
-def _released(ruleset: Ruleset) -> datetime:
-    return datetime.combine(ruleset.released, time(), tzinfo=UTC)
+def _item_fields(
+    ruleset: Ruleset, *, kind: str, path: str, code: str, sources: list[str]
+) -> dict[str, Any]:
+    """What every vocabulary item carries besides its own definition: identity, link,
+    sources, version, and the licence of the text."""
+    return {
+        "id": ruleset.vocabulary_id(kind, code),
+        "code": code,
+        "href": f"{path}/{code}",
+        "sources": ruleset.sources(sources),
+        "ruleset_version": ruleset.version,
+        "updated_at": datetime.combine(ruleset.released, time(), tzinfo=UTC),
+        "licence": LICENCE_DEFAULT,
+        "attribution": ATTRIBUTION_DEFAULT,
+    }
 
 
 def red_flag(ruleset: Ruleset, code: RedFlagCode) -> RedFlagInfo:
     definition = ruleset.red_flag(code)
     return RedFlagInfo(
-        id=ruleset.vocabulary_id("red_flag", code),
-        code=code,
+        **_item_fields(
+            ruleset, kind="red_flag", path="/red-flags", code=code, sources=definition.sources
+        ),
         title=definition.title,
         level=definition.level,
         explanation=definition.explanation,
         what_to_do=definition.what_to_do,
-        href=f"/red-flags/{code.value}",
-        sources=ruleset.sources(definition.sources),
-        ruleset_version=ruleset.version,
-        updated_at=_released(ruleset),
-        licence=LICENCE_DEFAULT,
-        attribution=ATTRIBUTION_DEFAULT,
     )
 
 
 def risk_factor(ruleset: Ruleset, code: RiskFactorCode) -> RiskFactorInfo:
     definition = ruleset.risk_factor(code)
     return RiskFactorInfo(
-        id=ruleset.vocabulary_id("risk_factor", code),
-        code=code,
+        **_item_fields(
+            ruleset, kind="risk_factor", path="/risk-factors", code=code, sources=definition.sources
+        ),
         title=definition.title,
         level=definition.level,
         summary=definition.summary,
         what_to_do=definition.what_to_do,
-        href=f"/risk-factors/{code.value}",
-        sources=ruleset.sources(definition.sources),
-        ruleset_version=ruleset.version,
-        updated_at=_released(ruleset),
-        licence=LICENCE_DEFAULT,
-        attribution=ATTRIBUTION_DEFAULT,
     )
 
 

@@ -67,14 +67,19 @@ def _groups_of_at_most(size: int) -> float:
     return value or 0.0
 
 
-def recording_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    sizes: list[int] = []
+def watching_groups(monkeypatch: pytest.MonkeyPatch, seen: Callable[[list[Job]], None]) -> None:
+    """Calls `seen` with each group's jobs, where the queue runs the group."""
 
-    def recorded(**kwargs: Any) -> list[Outcome | Exception]:
-        sizes.append(len(kwargs["jobs"]))
+    def watched(**kwargs: Any) -> list[Outcome | Exception]:
+        seen(kwargs["jobs"])
         return run_group(**kwargs)
 
-    monkeypatch.setattr("app.services.assessment_queue.run_group", recorded)
+    monkeypatch.setattr("app.services.assessment_queue.run_group", watched)
+
+
+def recording_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    sizes: list[int] = []
+    watching_groups(monkeypatch, lambda jobs: sizes.append(len(jobs)))
     return sizes
 
 
@@ -238,12 +243,7 @@ def test_the_group_does_not_run_in_the_first_callers_context(
 ) -> None:
     """Group work must not log with the request id of whichever request started it."""
     seen: list[str] = []
-
-    def recorded(**kwargs: Any) -> list[Outcome | Exception]:
-        seen.append(CALLER.get())
-        return run_group(**kwargs)
-
-    monkeypatch.setattr("app.services.assessment_queue.run_group", recorded)
+    watching_groups(monkeypatch, lambda _: seen.append(CALLER.get()))
     queue = AssessmentQueue(sessions=lambda: _session_on(connection), ruleset=load_ruleset)
 
     async def as_a_request() -> Outcome:
