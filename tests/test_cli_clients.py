@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
 
+from app.db import utcnow
+from app.models import ApiClient, AssessmentRecord
 from app.models.clients import Scope
 from tests.live import backpain, serving
 
@@ -96,6 +102,58 @@ def test_purge_reports_what_it_removed(migrated: str) -> None:
     assert done.stdout.strip() == "purged 0 assessments older than 30 days"
     default = backpain("purge", database_url=migrated)
     assert default.stdout.strip() == "purged 0 assessments older than 365 days"
+
+
+def _store_assessments_aged(database_url: str, ages_in_days: list[int]) -> None:
+    """Stored assessments of one client, made the given numbers of days ago."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            client = ApiClient(name="purge-test", key_prefix="bp_purge", key_hash="0" * 64)
+            session.add(client)
+            session.flush()
+            for age in ages_in_days:
+                session.add(
+                    AssessmentRecord(
+                        client_id=client.id,
+                        subject_id=f"aged-{age}",
+                        created_at=utcnow() - timedelta(days=age),
+                        ruleset_version="test",
+                        severity="none",
+                        triage_level="self_care",
+                        any_pain=False,
+                        request={},
+                        result={},
+                    )
+                )
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def _subjects_left(database_url: str) -> list[str | None]:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return sorted(s for s in session.exec(select(AssessmentRecord.subject_id)) if s)
+    finally:
+        engine.dispose()
+
+
+def test_purge_removes_what_is_older_than_the_age_given(migrated: str) -> None:
+    _store_assessments_aged(migrated, [400, 40, 3])
+    done = backpain("purge", "--older-than", "30", database_url=migrated)
+    assert done.stdout.strip() == "purged 2 assessments older than 30 days"
+    assert _subjects_left(migrated) == ["aged-3"]
+
+
+def test_purge_takes_its_default_age_from_retention_days(migrated: str) -> None:
+    _store_assessments_aged(migrated, [400, 100, 20])
+    default = backpain("purge", database_url=migrated)
+    assert default.stdout.strip() == "purged 1 assessments older than 365 days"
+    configured = backpain("purge", database_url=migrated, RETENTION_DAYS="60")
+    assert configured.stdout.strip() == "purged 1 assessments older than 60 days"
+    assert _subjects_left(migrated) == ["aged-20"]
 
 
 @pytest.mark.parametrize("days", ["0", "-5"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.api.deps import (
     PRIVATE_CACHE_CONTROL,
@@ -98,6 +98,10 @@ async def assess(
 
 class BatchRequest(BaseModel):
     """Up to 500 assessment requests; each is validated and answered on its own."""
+
+    # As for /assess: a misplaced field (say `store` beside `items` instead of in each item)
+    # is refused, never silently ignored.
+    model_config = ConfigDict(extra="forbid")
 
     # Any JSON value: each item is validated on its own, so that one bad item (even one
     # that is not an object) is answered with its own problem and does not stop the rest.

@@ -77,7 +77,12 @@ def get_assessment(
 def explain_assessment(
     assessment_id: uuid.UUID, client: AssessClient, session: SessionDep, ruleset: RulesetDep
 ) -> AssessmentExplanation:
-    """Explain a stored assessment: every rule evaluated, fired or not, with its inputs."""
+    """Explain a stored assessment: every rule evaluated, fired or not, with its inputs.
+
+    The rules are evaluated again on the stored request and the history count the answer
+    read, so this explains answers made under the ruleset version the service runs; an
+    answer from an earlier version is a 409 naming both versions.
+    """
     return assessments.explain_assessment(
         session=session, client=client, assessment_id=assessment_id, ruleset=ruleset
     )

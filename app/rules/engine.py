@@ -109,8 +109,8 @@ class Catalogue:
 @dataclass(frozen=True)
 class Evaluation:
     result: AssessmentResult
-    # The explanation as JSON-ready data: it is stored with every assessment, but turned into
-    # a model only when someone asks to see it.
+    # The explanation as plain JSON-ready data (empty of rules unless asked for with
+    # `explain`), turned into a model only when someone reads it.
     trace: dict[str, Any]
 
     @property

@@ -25,11 +25,8 @@ RULESET_PATH = Path(__file__).resolve().parent / "ruleset.toml"
 # Stable ids for vocabulary items (red flags, risk factors): uuid5 of the code in this space.
 VOCABULARY_NAMESPACE = uuid.UUID("3d9f6c1e-8a57-4c0b-9a43-6f1f2f5b9e10")
 
-# Thresholds the engine reads; the ruleset must define every one.
-THRESHOLD_NAMES = (
-    "load_ratio_moderate",
-    "load_ratio_high",
-    "sitting_hours_per_day",
+# Thresholds that count something (minutes, days, months, years, assessments).
+WHOLE_THRESHOLDS = (
     "sitting_bout_minutes",
     "persistent_duration_days",
     "new_runner_months",
@@ -37,6 +34,13 @@ THRESHOLD_NAMES = (
     "history_window_days",
     "history_painful_assessments",
     "minimum_age_years",
+)
+# Thresholds the engine reads; the ruleset must define every one.
+THRESHOLD_NAMES = (
+    "load_ratio_moderate",
+    "load_ratio_high",
+    "sitting_hours_per_day",
+    *WHOLE_THRESHOLDS,
 )
 TRIAGE_REASONS = (
     "emergency",
@@ -88,7 +92,8 @@ class Threshold(_Strict):
 class PainScale(_Strict):
     scheme: Text
     loinc: str
-    mild_from: int = Field(ge=1, le=10)
+    # 1, always: "any pain" (pain above 0) and "severity is not none" must mean the same.
+    mild_from: Literal[1]
     moderate_from: int = Field(ge=1, le=10)
     severe_from: int = Field(ge=1, le=10)
     sources: Sources
@@ -184,6 +189,22 @@ class Ruleset(_Strict):
             missing = [str(name) for name in required if name not in present]
             if missing:
                 raise ValueError(f"{table} is missing: {', '.join(missing)}")
+        return self
+
+    @model_validator(mode="after")
+    def _coherent_thresholds(self) -> Self:
+        """Values the contract's rules can work with: a mistyped threshold must stop
+        start-up, not quietly change every answer."""
+        value = {name: t.value for name, t in self.thresholds.items()}
+        if not 1 < value["load_ratio_moderate"] < value["load_ratio_high"]:
+            raise ValueError(
+                "thresholds: need 1 < load_ratio_moderate < load_ratio_high (a spike is a rise)"
+            )
+        if not 0 < value["sitting_hours_per_day"] <= 24:
+            raise ValueError("thresholds.sitting_hours_per_day: must be above 0 and at most 24")
+        for name in WHOLE_THRESHOLDS:
+            if value[name] != int(value[name]) or value[name] < 1:
+                raise ValueError(f"thresholds.{name}: must be a whole number, at least 1")
         return self
 
     # --- reading -------------------------------------------------------------------------

@@ -256,14 +256,17 @@ def run_group(
         if not request.store:
             outcomes.append(Outcome(evaluation, None, result_json))
             continue
-        stored = StoredFields(id=uuid.uuid4(), created_at=now, subject_id=request.subject_id)
+        # A microsecond apart, in the group's order: newest first lists a group's answers
+        # last first, as history (rule 14) counted them.
+        created_at = now + timedelta(microseconds=len(rows))
+        stored = StoredFields(id=uuid.uuid4(), created_at=created_at, subject_id=request.subject_id)
         any_pain = result.severity is not Severity.none
         rows.append(
             {
                 "id": stored.id,
                 "client_id": job.client.id,
                 "subject_id": request.subject_id,
-                "created_at": now,
+                "created_at": created_at,
                 "ruleset_version": result.ruleset_version,
                 "severity": result.severity.value,
                 "triage_level": result.triage.level.value,

@@ -37,6 +37,15 @@ def post(client: TestClient, caller: Caller, body: dict[str, Any]) -> dict[str, 
     return result
 
 
+def make_older(session: Session, assessment_id: str, *, days: int) -> None:
+    """Move a stored assessment `days` into the past."""
+    record = session.get(AssessmentRecord, uuid.UUID(assessment_id))
+    assert record is not None
+    record.created_at = utcnow() - timedelta(days=days)
+    session.add(record)
+    session.commit()
+
+
 def test_history_lists_a_subjects_assessments_newest_first(
     client: TestClient, runner_app: Caller
 ) -> None:
@@ -75,14 +84,20 @@ def test_history_ignores_pain_free_and_old_assessments(
 ) -> None:
     post(client, runner_app, {**NO_PAIN, "subject_id": "runner-3"})
     old = post(client, runner_app, painful("runner-3"))
-    record = session.get(AssessmentRecord, uuid.UUID(old["id"]))
-    assert record is not None
-    record.created_at = utcnow() - timedelta(days=366)
-    session.add(record)
-    session.commit()
+    make_older(session, old["id"], days=366)
     post(client, runner_app, painful("runner-3"))
     latest = post(client, runner_app, {**painful("runner-3"), "store": False})
     assert "recurrent_episodes" not in [f["code"] for f in latest["risk_factors"]]
+
+
+def test_history_counts_painful_assessments_inside_the_window(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    for _ in range(2):
+        make_older(session, post(client, runner_app, painful("runner-364"))["id"], days=364)
+    latest = post(client, runner_app, {**NO_PAIN, "subject_id": "runner-364", "store": False})
+    factor = next(f for f in latest["risk_factors"] if f["code"] == "recurrent_episodes")
+    assert factor["evidence"]["earlier_painful_assessments"] == 2
 
 
 def test_history_is_per_client(client: TestClient, runner_app: Caller, other_app: Caller) -> None:
@@ -167,11 +182,7 @@ def test_purge_removes_only_assessments_older_than_the_retention(
 ) -> None:
     old = post(client, runner_app, painful("purge-me"))
     recent = post(client, runner_app, painful("purge-me"))
-    record = session.get(AssessmentRecord, uuid.UUID(old["id"]))
-    assert record is not None
-    record.created_at = utcnow() - timedelta(days=400)
-    session.add(record)
-    session.commit()
+    make_older(session, old["id"], days=400)
     assert assessments.purge(session=session, older_than_days=365) == 1
     assert session.get(AssessmentRecord, uuid.UUID(old["id"])) is None
     assert session.get(AssessmentRecord, uuid.UUID(recent["id"])) is not None
@@ -255,6 +266,36 @@ def test_a_batch_needs_1_to_500_items(client: TestClient, runner_app: Caller, co
     body = response.json()
     assert body["errors"][0]["field"] == "items"
     assert "500" in body["errors"][0]["detail"] or "at least 1" in body["errors"][0]["detail"]
+
+
+def test_a_batch_refuses_fields_beside_items_and_stores_nothing(
+    client: TestClient, runner_app: Caller, session: Session
+) -> None:
+    # `store` belongs in each item: beside `items` it would otherwise be ignored, and the
+    # items stored against the caller's wish.
+    item = {**NO_PAIN, "subject_id": "misplaced-store"}
+    response = client.post(
+        "/assess/batch", json={"store": False, "items": [item]}, headers=runner_app.headers
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == ["store"]
+    stored = session.exec(
+        select(AssessmentRecord).where(AssessmentRecord.subject_id == "misplaced-store")
+    ).all()
+    assert stored == []
+
+
+def test_a_batchs_items_are_listed_newest_first_in_reverse_order(
+    client: TestClient, runner_app: Caller
+) -> None:
+    items = [painful("batch-order", pain_now=n) for n in (1, 2, 3, 4)]
+    results = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    ids = [item["assessment"]["id"] for item in results.json()["results"]]
+    listing = client.get(
+        "/assessments", params={"subject_id": "batch-order"}, headers=runner_app.headers
+    ).json()
+    assert [item["id"] for item in listing["items"]] == list(reversed(ids))
 
 
 def test_a_batch_of_500_is_accepted(client: TestClient, runner_app: Caller) -> None:

@@ -5,6 +5,7 @@ change without its version changing."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -187,6 +188,34 @@ def test_ruleset_threshold_without_sources_is_refused_naming_it(toml_text: str):
 def test_ruleset_with_a_pain_scale_that_does_not_rise_is_refused(toml_text: str, old, new):
     broken = replace_once(toml_text, old, new)
     with pytest.raises(RulesetError, match=r"pain_scale.*bands must rise"):
+        parse_ruleset(broken.encode())
+
+
+def test_ruleset_whose_mild_band_does_not_start_at_1_is_refused(toml_text: str):
+    # Otherwise pain 1 would be severity `none`, while the rules count it as pain.
+    broken = replace_once(toml_text, "mild_from = 1", "mild_from = 2")
+    with pytest.raises(RulesetError, match=r"pain_scale\.mild_from"):
+        parse_ruleset(broken.encode())
+
+
+@pytest.mark.parametrize(
+    ("threshold", "old", "new", "message"),
+    [
+        ("load_ratio_high", "1.3", "1.0", "load_ratio_moderate < load_ratio_high"),
+        ("load_ratio_high", "1.3", "1.1", "load_ratio_moderate < load_ratio_high"),
+        ("load_ratio_moderate", "1.1", "-0.5", "1 < load_ratio_moderate"),
+        ("sitting_hours_per_day", "8", "25", "sitting_hours_per_day: must be above 0"),
+        ("sitting_bout_minutes", "60", "60.5", "sitting_bout_minutes: must be a whole number"),
+        ("history_painful_assessments", "2", "0", "history_painful_assessments: must be a whole"),
+        ("persistent_duration_days", "42", "-42", "persistent_duration_days: must be a whole"),
+    ],
+)
+def test_ruleset_with_incoherent_thresholds_is_refused_naming_them(
+    toml_text: str, threshold: str, old: str, new: str, message: str
+):
+    table = f"[thresholds.{threshold}]\nvalue = {old}\n"
+    broken = replace_once(toml_text, table, table.replace(f"value = {old}", f"value = {new}"))
+    with pytest.raises(RulesetError, match=re.escape(message)):
         parse_ruleset(broken.encode())
 
 
