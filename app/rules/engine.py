@@ -11,7 +11,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from pydantic_core import to_json
 
 from app.rules.codes import (
     ActionCode,
@@ -67,8 +70,11 @@ class Catalogue:
         self.entries: tuple[CatalogueEntry, ...] = tuple(sorted(entries, key=lambda e: e.slug))
         # (id(spec), areas) -> (spec, links). Holding the spec keeps its id from being reused.
         self._chosen: dict[tuple[int, tuple[str, ...]], tuple[LinkSpec, list[ExerciseLink]]] = {}
-        # Likewise for whole actions; the definition and spec are held for the same reason.
-        self._actions: dict[tuple[object, ...], tuple[ActionDef, LinkSpec | None, Action]] = {}
+        # Likewise for whole actions, with their JSON; the definition and spec are held for
+        # the same reason.
+        self._actions: dict[
+            tuple[object, ...], tuple[ActionDef, LinkSpec | None, Action, bytes]
+        ] = {}
 
     def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
         key = (id(spec), tuple(a.value for a in areas))
@@ -87,9 +93,9 @@ class Catalogue:
         timeframe: Timeframe,
         spec: LinkSpec | None,
         areas: Sequence[TightArea],
-    ) -> Action:
-        """The action as answered, with its links: built once per snapshot for each
-        combination, then shared (an Action is immutable)."""
+    ) -> tuple[Action, bytes]:
+        """The action as answered, with its links, and its JSON: built once per snapshot for
+        each combination, then shared (an Action is immutable)."""
         key = (code, id(definition), priority, timeframe, id(spec), tuple(areas))
         hit = self._actions.get(key)
         if hit is None or hit[0] is not definition or hit[1] is not spec:
@@ -101,14 +107,17 @@ class Catalogue:
                 timeframe=timeframe,
                 exercises=self.links(spec, areas) if spec is not None else [],
             )
-            hit = (definition, spec, action)
+            hit = (definition, spec, action, _ACTION_JSON(action))
             self._actions[key] = hit
-        return hit[2]
+        return hit[2], hit[3]
 
 
 @dataclass(frozen=True)
 class Evaluation:
     result: AssessmentResult
+    # The result's JSON, as AssessmentResult serialises it (without an explanation): put
+    # together from parts mostly written once per ruleset or catalogue snapshot.
+    json: bytes
     # The explanation as plain JSON-ready data (empty of rules unless asked for with
     # `explain`), turned into a model only when someone reads it.
     trace: dict[str, Any]
@@ -285,10 +294,13 @@ class _State:
         rule: str,
         name: str,
         description: str,
-        inputs: dict[str, Any],
+        inputs: Callable[[], dict[str, Any]],
         thresholds: Iterable[str],
         apply: Callable[[], bool],
     ) -> None:
+        """Run a rule's `apply`; when tracing, record what it read, the thresholds it used
+        and what it did. `inputs` is called only when tracing, after `apply`: it reads
+        nothing that `apply` changes."""
         self._effects = {}
         fired = apply()
         if not self.tracing:
@@ -300,7 +312,7 @@ class _State:
                 "name": name,
                 "description": description,
                 "fired": fired,
-                "inputs": _jsonable(inputs),
+                "inputs": _jsonable(inputs()),
                 "thresholds": {t: self.ruleset.threshold(t) for t in thresholds},
                 "effects": self._effects if fired else {},
             }
@@ -343,7 +355,7 @@ def rule_1_emergency_red_flags(state: _State) -> None:
         "R1",
         "emergency_red_flags",
         "Any emergency red flag: emergency care now; nothing is listed above it.",
-        {"emergency_red_flags": [f.value for f in flags]},
+        lambda: {"emergency_red_flags": [f.value for f in flags]},
         (),
         apply,
     )
@@ -365,7 +377,10 @@ def rule_2_urgent_red_flags(state: _State) -> None:
         "R2",
         "urgent_red_flags",
         "Else any urgent red flag: see a doctor today.",
-        {"urgent_red_flags": [f.value for f in urgent], "emergency_red_flags": len(emergency)},
+        lambda: {
+            "urgent_red_flags": [f.value for f in urgent],
+            "emergency_red_flags": len(emergency),
+        },
         (),
         apply,
     )
@@ -407,7 +422,7 @@ def rule_3_acute_episode(state: _State) -> None:
         "R3",
         "acute_episode",
         "Severe pain or a locked-up back (with pain): an acute episode; stop running.",
-        {
+        lambda: {
             "severity": state.severity.value,
             "locked_up": locked_up,
             "weight_training_or_high_impact": loads,
@@ -430,7 +445,7 @@ def rule_4_moderate_pain(state: _State) -> None:
         "R4",
         "moderate_pain",
         "Moderate pain: pause running; see a physiotherapist.",
-        {"severity": state.severity.value},
+        lambda: {"severity": state.severity.value},
         (),
         apply,
     )
@@ -456,7 +471,7 @@ def rule_5_mild_pain(state: _State) -> None:
         "R5",
         "mild_pain",
         "Mild pain: self-care; reduce running if a training-load factor fired.",
-        {
+        lambda: {
             "severity": state.severity.value,
             "training_load_factors": [c.value for c in LOAD_FACTORS if c in state.factors],
         },
@@ -483,7 +498,7 @@ def rule_6_no_pain(state: _State) -> None:
         "R6",
         "no_pain",
         "No pain: prevention; reduce running only for a high volume spike.",
-        {"severity": state.severity.value, "high_volume_spike": high_spike},
+        lambda: {"severity": state.severity.value, "high_volume_spike": high_spike},
         (),
         apply,
     )
@@ -537,7 +552,7 @@ def rule_7_load_ratio(state: _State) -> None:
         "training_load_ratio",
         "Weekly distance against the 4-week baseline above the moderate or high ratio; a "
         "baseline of 0 with running this week is a high spike.",
-        {
+        lambda: {
             "weekly_distance_km": weekly,
             "baseline_weekly_distance_km": baseline,
             "load_ratio": ratio,
@@ -577,7 +592,7 @@ def rule_8_intensity_and_type(state: _State) -> None:
         "R8",
         "intensity_and_training_type",
         "Intensity increased or speed sessions added; or a new kind of training.",
-        {
+        lambda: {
             "intensity_change": training.intensity_change.value if training else None,
             "added_speed_sessions": speed,
             "new_training_type": new_type,
@@ -622,7 +637,7 @@ def rule_9_sitting(state: _State) -> None:
         "sitting",
         "Long seated hours or a long unbroken bout: prolonged sitting; running straight after "
         "sitting: sit then run.",
-        {
+        lambda: {
             "hours_per_day": hours,
             "longest_bout_minutes": bout,
             "runs_straight_after_sitting": straight,
@@ -655,7 +670,7 @@ def rule_10_tightness(state: _State) -> None:
         "R10",
         "muscle_tightness",
         "Tight areas reported: myofascial tension; stretch and foam roll those areas.",
-        {"tight_areas": [a.value for a in areas]},
+        lambda: {"tight_areas": [a.value for a in areas]},
         (),
         apply,
     )
@@ -679,7 +694,7 @@ def rule_11_lifting(state: _State) -> None:
         "R11",
         "lifting_related_onset",
         "Pain that began with lifting (possible facet joint irritation): see a physiotherapist.",
-        {"after_lifting": lifting, "severity": state.severity.value},
+        lambda: {"after_lifting": lifting, "severity": state.severity.value},
         (),
         apply,
     )
@@ -705,7 +720,7 @@ def rule_12_persistent(state: _State) -> None:
         "R12",
         "persistent_symptoms",
         "Pain for longer than the persistent-duration threshold: see a physiotherapist.",
-        {"duration_days": days, "severity": state.severity.value},
+        lambda: {"duration_days": days, "severity": state.severity.value},
         ("persistent_duration_days",),
         apply,
     )
@@ -741,7 +756,7 @@ def rule_13_core_control(state: _State) -> None:
         "R13",
         "core_control",
         "New to running, or pain while training harder: core and posture work.",
-        {
+        lambda: {
             "running_experience_months": months,
             "intensity_increase": RiskFactorCode.intensity_increase in state.factors,
             "severity": state.severity.value,
@@ -778,7 +793,7 @@ def rule_14_recurrence(state: _State) -> None:
         "recurrent_episodes",
         "Reported recurrence, or enough earlier painful assessments of the subject within the "
         "history window.",
-        {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful},
+        lambda: {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful},
         ("history_painful_assessments", "history_window_days"),
         apply,
     )
@@ -800,7 +815,7 @@ def rule_15_leg_symptoms(state: _State) -> None:
         "R15",
         "radiating_leg_pain",
         "Symptoms spreading below the knee: see a physiotherapist.",
-        {"leg_symptoms": leg.value},
+        lambda: {"leg_symptoms": leg.value},
         (),
         apply,
     )
@@ -827,7 +842,11 @@ def rule_16_age(state: _State) -> None:
         "R16",
         "age_over_50_new_episode",
         "At or over the age threshold, in pain, and not a recurrence: a clinician should look.",
-        {"age_years": age, "severity": state.severity.value, "recurrent_episodes": recurrent},
+        lambda: {
+            "age_years": age,
+            "severity": state.severity.value,
+            "recurrent_episodes": recurrent,
+        },
         ("age_new_episode_years",),
         apply,
     )
@@ -846,7 +865,7 @@ def rule_17_any_pain(state: _State) -> None:
         "any_pain",
         "Any pain: stay calm, see a physiotherapist, and the long-term trio (stretch and foam "
         "roll, strength, gradual progression) as ongoing.",
-        {"severity": state.severity.value},
+        lambda: {"severity": state.severity.value},
         (),
         apply,
     )
@@ -920,7 +939,9 @@ def choose_exercises(
     return [_link(e) for e in chosen]
 
 
-def _action(state: _State, code: ActionCode, priority: int, timeframe: Timeframe) -> Action:
+def _action(
+    state: _State, code: ActionCode, priority: int, timeframe: Timeframe
+) -> tuple[Action, bytes]:
     definition = state.ruleset.action(code)
     acute = RiskFactorCode.acute_episode in state.factors
     spec = definition.acute_links if acute and definition.acute_links else definition.links
@@ -943,7 +964,7 @@ def _physio_timeframe(state: _State) -> Timeframe:
     return Timeframe.ongoing  # if it is not settling within two weeks
 
 
-def _actions(state: _State) -> list[Action]:
+def _actions(state: _State) -> list[tuple[Action, bytes]]:
     if state.running is RunningAdvice.stop:
         state.actions.setdefault(ActionCode.stop_running, None)
     planned: list[tuple[ActionCode, Timeframe]] = []
@@ -958,6 +979,73 @@ def _actions(state: _State) -> list[Action]:
         _action(state, code, priority, timeframe)
         for priority, (code, timeframe) in enumerate(planned, start=1)
     ]
+
+
+_ACTION_JSON = Action.__pydantic_serializer__.to_json
+_RISK_FACTOR_JSON = RiskFactor.__pydantic_serializer__.to_json
+K = TypeVar("K")
+M = TypeVar("M", bound=BaseModel)
+
+
+class _AnswerParts:
+    """What an answer takes from the ruleset alone (triage, running, red flags, the fixed
+    fields), each made and written to JSON once per ruleset."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        version = to_json(ruleset.version)
+        self.head = {
+            severity: b'{"ruleset_version":%s,"severity":%s,"triage":'
+            % (version, to_json(severity.value))
+            for severity in Severity
+        }
+        self.tail = b'"disclaimer":%s}' % to_json(ruleset.disclaimer)
+        self._triage: dict[tuple[TriageLevel, str], tuple[Triage, bytes]] = {}
+        self._running: dict[tuple[RunningAdvice, str], tuple[Running, bytes]] = {}
+        self._red_flags: dict[RedFlagCode, tuple[RedFlag, bytes]] = {}
+
+    def triage(self, level: TriageLevel, reason: str) -> tuple[Triage, bytes]:
+        return _written(
+            self._triage,
+            (level, reason),
+            lambda: Triage(level=level, reason=self.ruleset.triage_reasons[reason]),
+        )
+
+    def running(self, advice: RunningAdvice, detail: str) -> tuple[Running, bytes]:
+        return _written(
+            self._running,
+            (advice, detail),
+            lambda: Running(advice=advice, detail=self.ruleset.running_details[detail]),
+        )
+
+    def red_flag(self, code: RedFlagCode) -> tuple[RedFlag, bytes]:
+        definition = self.ruleset.red_flag(code)
+        return _written(
+            self._red_flags,
+            code,
+            lambda: RedFlag(code=code, title=definition.title, level=definition.level),
+        )
+
+
+def _written(cache: dict[K, tuple[M, bytes]], key: K, make: Callable[[], M]) -> tuple[M, bytes]:
+    """`cache[key]`: a model and its JSON, made on first use."""
+    hit = cache.get(key)
+    if hit is None:
+        model = make()
+        hit = cache[key] = (model, model.__pydantic_serializer__.to_json(model))
+    return hit
+
+
+_parts: _AnswerParts | None = None
+
+
+def _answer_parts(ruleset: Ruleset) -> _AnswerParts:
+    # One ruleset serves in production; tests that load others rebuild the parts.
+    global _parts
+    parts = _parts
+    if parts is None or parts.ruleset is not ruleset:
+        parts = _parts = _AnswerParts(ruleset)
+    return parts
 
 
 def assess(
@@ -987,20 +1075,38 @@ def assess(
     for rule in RULES:
         rule(state)
     actions = _actions(state)
+    parts = _answer_parts(ruleset)
+    triage = parts.triage(state.triage, state.triage_reason)
+    running = parts.running(state.running, state.running_detail)
+    factors = sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code])
+    red_flags = [parts.red_flag(code) for code in _red_flags(state)]
     result = AssessmentResult(
         ruleset_version=ruleset.version,
         severity=state.severity,
-        triage=Triage(level=state.triage, reason=ruleset.triage_reasons[state.triage_reason]),
-        running=Running(advice=state.running, detail=ruleset.running_details[state.running_detail]),
-        risk_factors=sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code]),
-        red_flags=[
-            RedFlag(
-                code=code, title=ruleset.red_flag(code).title, level=ruleset.red_flag(code).level
-            )
-            for code in _red_flags(state)
-        ],
-        actions=actions,
+        triage=triage[0],
+        running=running[0],
+        risk_factors=factors,
+        red_flags=[flag for flag, _ in red_flags],
+        actions=[action for action, _ in actions],
         disclaimer=ruleset.disclaimer,
+    )
+    # The same bytes as serialising `result` whole (a test holds them to that), for a
+    # fraction of the time: only the risk factors are written anew.
+    json = b"".join(
+        (
+            parts.head[state.severity],
+            triage[1],
+            b',"running":',
+            running[1],
+            b',"risk_factors":[',
+            b",".join(_RISK_FACTOR_JSON(factor) for factor in factors),
+            b'],"red_flags":[',
+            b",".join(flag_json for _, flag_json in red_flags),
+            b'],"actions":[',
+            b",".join(action_json for _, action_json in actions),
+            b"],",
+            parts.tail,
+        )
     )
     trace = {
         "ruleset_version": ruleset.version,
@@ -1008,4 +1114,4 @@ def assess(
         "pain_scale": ruleset.pain_scale.scheme,
         "rules": sorted(state.traces, key=lambda t: int(t["rule"][1:])),
     }
-    return Evaluation(result=result, trace=trace)
+    return Evaluation(result=result, json=json, trace=trace)

@@ -197,9 +197,6 @@ def to_assessment(record: AssessmentRecord) -> Assessment:
     )
 
 
-_RESULT_JSON = AssessmentResult.__pydantic_serializer__.to_json
-
-
 def _history(
     session: Session, jobs: Sequence[Job], since: datetime
 ) -> Counter[tuple[uuid.UUID, str]]:
@@ -246,8 +243,7 @@ def run_group(
                 earlier_painful_assessments=earlier,
                 explain=job.explain,
             )
-            result = evaluation.result
-            result_json = _RESULT_JSON(result)
+            result, result_json = evaluation.result, evaluation.json
         except Exception as error:  # handed to the job's caller, who raises it
             if not isolate_failures:
                 raise
@@ -314,7 +310,7 @@ def try_without_database(job: Job, *, ruleset: Ruleset) -> Outcome | None:
         return None
     evaluation = assess(job.request, ruleset=ruleset, catalogue=catalogue, explain=job.explain)
     count_assessment(evaluation.result.triage.level.value)
-    return Outcome(evaluation, None, _RESULT_JSON(evaluation.result))
+    return Outcome(evaluation, None, evaluation.json)
 
 
 def _own(session: Session, client: Principal, assessment_id: uuid.UUID) -> AssessmentRecord:

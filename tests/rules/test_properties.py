@@ -167,6 +167,27 @@ def test_same_request_gives_the_same_answer(
     assert first.explanation.model_dump(mode="json") == second.explanation.model_dump(mode="json")
 
 
+@SETTINGS
+@given(body=requests(), history=histories, explain=st.booleans())
+def test_the_answers_json_is_the_answer_serialised_whole(
+    ruleset: Ruleset,
+    catalogue: tuple[CatalogueEntry, ...],
+    body: Body,
+    history: int,
+    explain: bool,
+):
+    # The engine writes its JSON from parts kept per ruleset and catalogue snapshot; it must
+    # be exactly what serialising the answer's model gives.
+    evaluation = assess(
+        valid_input(body),
+        ruleset=ruleset,
+        catalogue=catalogue,
+        earlier_painful_assessments=history,
+        explain=explain,
+    )
+    assert evaluation.json == AssessmentResult.__pydantic_serializer__.to_json(evaluation.result)
+
+
 # --- Monotonicity ---------------------------------------------------------------------------------
 
 
