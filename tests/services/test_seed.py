@@ -149,3 +149,13 @@ def test_a_changed_exercise_moves_its_programmes_forward(session: Session, conte
     seed_content(session=session, directory=content)
     session.refresh(row)
     assert row.updated_at > before
+
+
+def test_an_entry_unsafe_for_a_sore_back_stops_the_seed(content: Path) -> None:
+    _edit(
+        content / "exercises.toml",
+        'phases = ["prevention"]\nequipment = ["kettlebell"]',
+        'phases = ["prevention", "acute"]\nequipment = ["kettlebell"]',
+    )
+    with pytest.raises(SeedError, match=r"kettlebell-deadlift: phases.1: an acute-phase"):
+        load_content_files(content)
