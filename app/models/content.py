@@ -2,6 +2,7 @@
 
 Deleting content sets `deleted_at` and keeps the row: that row is the tombstone a syncing
 client sees in `?updated_since=` listings. Every write moves `updated_at` forward.
+`retired_by_seed` tells the seed's own deletions from an editor's.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class CatalogueRow(SQLModel):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Deleted because its entry left the content files (not by an editor): such an item comes
+    # back, with its id, when the entry returns. An editor's deletion the seed never undoes.
+    retired_by_seed: bool = Field(default=False)
 
 
 class Exercise(CatalogueRow, table=True):
