@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.services.seed import load_content_files
@@ -127,6 +128,44 @@ def test_programme_sync_lists_changes_and_deletions_as_tombstones(
     assert updated["items"]
     browse = walk(client, "/programmes", {"limit": 100})
     assert "runner-strength" not in [item["slug"] for item in browse]
+
+
+@pytest.mark.parametrize("path", ["/exercises", "/advice", "/programmes"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1700000000",  # a Unix time
+        "1700000000.5",
+        "2026-01-01 00:00:00Z",  # a space for the T
+        "2026-01-01",  # a date alone
+        "2026-01-01T00:00Z",  # no seconds
+        "2026-01-01T00:00:00",  # no offset
+        "2026-01-01T00:00:00+0100",  # an offset without its colon
+        "20260101T000000Z",  # ISO 8601 basic form
+    ],
+)
+def test_updated_since_must_be_an_rfc_3339_date_time(
+    client: TestClient, path: str, value: str
+) -> None:
+    response = client.get(path, params={"updated_since": value})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2000-01-01T00:00:00Z",
+        "2000-01-01t00:00:00z",  # RFC 3339 allows lower case T and Z
+        "2000-01-01T00:00:00.123456+01:00",
+        "2000-01-01T00:00:00-05:30",
+    ],
+)
+def test_rfc_3339_date_times_are_accepted(client: TestClient, value: str) -> None:
+    response = client.get("/advice", params={"updated_since": value, "limit": 100})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["items"]) == len(FILES.advice)
 
 
 def test_an_advice_topic_linking_an_unknown_exercise_is_a_422_naming_the_link(
