@@ -70,6 +70,16 @@ def test_every_exercise_has_dosage_steps_and_when_to_stop() -> None:
         assert item.dosage.frequency, item.slug
 
 
+def test_every_exercise_says_who_should_not_do_it() -> None:
+    missing = [item.slug for item in EXERCISES if not item.contraindications]
+    assert missing == []
+
+
+def test_no_exercise_repeats_a_contraindication() -> None:
+    for item in EXERCISES:
+        assert len(set(item.contraindications)) == len(item.contraindications), item.slug
+
+
 def test_no_equipment_is_an_explicit_option() -> None:
     assert sum(item.equipment == ["none"] for item in EXERCISES) >= 10
 

@@ -396,3 +396,30 @@ def seed_content_at_0002(session: Session) -> None:
                 )
             )
     session.commit()
+
+
+def test_reseeding_fills_in_contraindications_in_place(session: Session, content: Path) -> None:
+    """A catalogue seeded before the glute bridge had contraindications gets them from the
+    next seed, on the same row."""
+    path = content / "exercises.toml"
+    entries = re.split(r"(?m)^(?=\[\[exercise\]\])", path.read_text())
+    path.write_text(
+        "".join(
+            re.sub(r"(?ms)^contraindications = \[\n.*?^\]\n", "contraindications = []\n", e)
+            if 'slug = "glute-bridge"' in e
+            else e
+            for e in entries
+        )
+    )
+    seed_content(session=session, directory=content)
+    row = catalogue.get_live(session, Exercise, "glute-bridge")
+    assert row.contraindications == []
+    row_id = row.id
+
+    report = seed_content(session=session)  # the files as shipped
+    assert report.exercises.updated == 1
+    session.refresh(row)
+    assert row.id == row_id
+    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
+    assert row.contraindications == shipped.contraindications
+    assert row.contraindications
