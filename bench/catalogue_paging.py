@@ -2,9 +2,11 @@
 
 Loads 100,000 synthetic exercises into a throw-away database (SQLite by default, or the
 PostgreSQL server named by --postgres), then times GET /exercises through the real app:
-the first page, and a page 90% of the way through the keyset walk. The ratio deep/first is
-the figure that matters (target: at most 1.5). An OFFSET query at the same depth is timed
-as well, to show what keyset paging avoids.
+the first page, and a page 90% of the way through the keyset walk, for browsing (by slug),
+for a filtered list and for the sync walk (`updated_since`, oldest change first). The ratio
+deep/first is the figure that matters (target: at most 1.5). An OFFSET query at the same
+depth is timed as well, to show what keyset paging avoids. The app is built with an
+anonymous rate limit high enough for every request the run makes.
 
     .venv/bin/python bench/catalogue_paging.py
     .venv/bin/python bench/catalogue_paging.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
@@ -21,8 +23,10 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import create_engine, insert, make_url, text
 
@@ -34,11 +38,17 @@ from app.config import load_settings  # noqa: E402
 from app.db import create_db_engine, upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Exercise, ExerciseFacet  # noqa: E402
+from app.services.catalogue import sync_ordering  # noqa: E402
 from app.services.exercises import BY_SLUG  # noqa: E402
 from app.services.paging import encode_cursor  # noqa: E402
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea  # noqa: E402
 
 SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+# Requests a minute from the one anonymous client the run is; the default (120) would
+# answer 429 long before the run ends. The settings' upper bound.
+UNLIMITED = 1_000_000
+SYNC = sync_ordering(Exercise)
+SINCE = "2000-01-01T00:00:00Z"
 
 
 @contextmanager
@@ -60,12 +70,19 @@ def throwaway_database(postgres: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def load(database_url: str, rows: int) -> list[str]:
+@dataclass(frozen=True)
+class Loaded:
+    slugs: list[str]  # in browse order
+    changes: list[tuple[datetime, uuid.UUID]]  # (updated_at, id) in sync order
+
+
+def load(database_url: str, rows: int) -> Loaded:
     engine = create_db_engine(load_settings(database_url=database_url))
     upgrade(engine)
     rng = random.Random(42)  # synthetic data, not security
     now = datetime.now(UTC)
     slugs = []
+    changes = []
     batch: list[dict[str, object]] = []
     facets: list[dict[str, object]] = []
 
@@ -80,6 +97,8 @@ def load(database_url: str, rows: int) -> list[str]:
         exercise_id = uuid.uuid4()
         slug = f"synthetic-{index:06d}"
         slugs.append(slug)
+        updated_at = now - timedelta(seconds=index)
+        changes.append((updated_at, exercise_id))
         targets = rng.sample([t.value for t in TargetArea], 2)
         phases = [rng.choice([p.value for p in Phase])]
         equipment = [rng.choice([e.value for e in Equipment])]
@@ -104,7 +123,7 @@ def load(database_url: str, rows: int) -> list[str]:
                 "attribution": "benchmark",
                 "seed_hash": None,
                 "created_at": now,
-                "updated_at": now - timedelta(seconds=index),
+                "updated_at": updated_at,
                 "deleted_at": None,
             }
         )
@@ -120,7 +139,7 @@ def load(database_url: str, rows: int) -> list[str]:
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))
     engine.dispose()
-    return slugs
+    return Loaded(slugs=sorted(slugs), changes=sorted(changes))
 
 
 def median_ms(call: Callable[[], object], repeats: int) -> float:
@@ -144,11 +163,20 @@ def main() -> None:
 
     with throwaway_database(args.postgres) as database_url:
         started = time.perf_counter()
-        slugs = sorted(load(database_url, args.rows))
+        loaded = load(database_url, args.rows)
+        slugs, changes = loaded.slugs, loaded.changes
         loaded_s = time.perf_counter() - started
         depth = int(len(slugs) * 0.9)
         deep_cursor = encode_cursor(secret=SECRET, ordering=BY_SLUG.name, key=[slugs[depth - 1]])
-        settings = load_settings(database_url=database_url, secret_key=SECRET)
+        updated_at, last_id = changes[depth - 1]
+        sync_cursor = encode_cursor(
+            secret=SECRET,
+            ordering=SYNC.name,
+            key=SYNC.key_of(SimpleNamespace(updated_at=updated_at, id=last_id)),
+        )
+        settings = load_settings(
+            database_url=database_url, secret_key=SECRET, anon_rate_limit_per_minute=UNLIMITED
+        )
         app = create_app(settings)
         engine = app.state.engine
         with TestClient(app) as client:
@@ -164,6 +192,21 @@ def main() -> None:
                 )
                 assert response.status_code == 200
                 assert response.json()["items"][0]["slug"] == slugs[depth]
+
+            def sync_first() -> None:
+                response = client.get(
+                    "/exercises", params={"updated_since": SINCE, "limit": args.limit}
+                )
+                assert response.status_code == 200, response.text
+                assert response.json()["items"][0]["id"] == str(changes[0][1])
+
+            def sync_deep() -> None:
+                response = client.get(
+                    "/exercises",
+                    params={"updated_since": SINCE, "limit": args.limit, "cursor": sync_cursor},
+                )
+                assert response.status_code == 200, response.text
+                assert response.json()["items"][0]["id"] == str(changes[depth][1])
 
             def offset() -> None:
                 with engine.connect() as connection:
@@ -217,16 +260,22 @@ def main() -> None:
                 assert response.json()["items"][0]["slug"] == matching[filtered_depth]
 
             # Interleave the measurements in the same run so that drift hits both sides.
-            samples: dict[str, list[float]] = {"first": [], "deep": [], "ffirst": [], "fdeep": []}
+            calls = {
+                "first": first,
+                "deep": deep,
+                "ffirst": filtered_first,
+                "fdeep": filtered_deep,
+                "sfirst": sync_first,
+                "sdeep": sync_deep,
+            }
+            samples: dict[str, list[float]] = {name: [] for name in calls}
             for _ in range(4):
-                samples["first"].append(median_ms(first, args.repeats // 4))
-                samples["deep"].append(median_ms(deep, args.repeats // 4))
-                samples["ffirst"].append(median_ms(filtered_first, args.repeats // 4))
-                samples["fdeep"].append(median_ms(filtered_deep, args.repeats // 4))
-            first_median = statistics.median(samples["first"])
-            deep_median = statistics.median(samples["deep"])
-            ffirst = statistics.median(samples["ffirst"])
-            fdeep = statistics.median(samples["fdeep"])
+                for name, call in calls.items():
+                    samples[name].append(median_ms(call, args.repeats // 4))
+            medians = {name: statistics.median(values) for name, values in samples.items()}
+            first_median, deep_median = medians["first"], medians["deep"]
+            ffirst, fdeep = medians["ffirst"], medians["fdeep"]
+            sfirst, sdeep = medians["sfirst"], medians["sdeep"]
             offset_first = median_ms(first_offset, 20)
             offset_deep = median_ms(offset, 20)
 
@@ -243,6 +292,10 @@ def main() -> None:
     print(f"  first page                      {ffirst:8.2f} ms")
     print(f"  deep page (after {filtered_depth:,} matches) {fdeep:8.2f} ms")
     print(f"  ratio deep/first                {fdeep / ffirst:8.2f}   (target <= 1.5)")
+    print(f"sync walk (updated_since={SINCE}, oldest change first):")
+    print(f"  first page                      {sfirst:8.2f} ms")
+    print(f"  deep page (after {depth:,} rows)  {sdeep:8.2f} ms")
+    print(f"  ratio deep/first                {sdeep / sfirst:8.2f}   (target <= 1.5)")
     print("for comparison, the raw SQL with OFFSET instead of a cursor:")
     print(f"  OFFSET 0                        {offset_first:8.2f} ms")
     print(f"  OFFSET {depth:,}                  {offset_deep:8.2f} ms")

@@ -20,7 +20,13 @@ from app.api.deps import (
 )
 from app.api.editing import add_editing_routes
 from app.errors import problem_responses
-from app.models.content import ExerciseIn, ExercisePage, ExercisePatch, ExercisePublic
+from app.models.content import (
+    RFC3339_DATE_TIME,
+    ExerciseIn,
+    ExercisePage,
+    ExercisePatch,
+    ExercisePublic,
+)
 from app.services import content_admin, exercises
 from app.vocabulary import Category, Difficulty, Equipment, Phase, TargetArea
 
@@ -55,7 +61,7 @@ def list_exercises(
         Query(min_length=1, max_length=100, description="Text in the name or description."),
         AfterValidator(no_control_characters),
     ] = None,
-    updated_since: UpdatedSinceQuery = None,
+    updated_since: Annotated[UpdatedSinceQuery, RFC3339_DATE_TIME] = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> ExercisePage:

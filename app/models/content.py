@@ -2,16 +2,26 @@
 
 Deleting content sets `deleted_at` and keeps the row: that row is the tombstone a syncing
 client sees in `?updated_since=` listings. Every write moves `updated_at` forward.
+`retired_by_seed` tells the seed's own deletions from an editor's.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    model_validator,
+)
 from pydantic import Field as PField
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +66,9 @@ class CatalogueRow(SQLModel):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Deleted because its entry left the content files (not by an editor): such an item comes
+    # back, with its id, when the entry returns. An editor's deletion the seed never undoes.
+    retired_by_seed: bool = Field(default=False)
 
 
 class Exercise(CatalogueRow, table=True):
@@ -134,6 +147,23 @@ class ProgrammeItem(SQLModel, table=True):
 
 # --- Schemas ---------------------------------------------------------------------------------
 
+# RFC 3339 section 5.6 `date-time`, which the API description promises for `updated_since`:
+# a full date, `T`, a full time and an offset or `Z` (either letter may be lower case).
+# Checked on the text, before parsing, because the parser is lenient: it would take a Unix
+# time or a space for the `T`, which a client should hear about rather than rely on.
+_RFC3339_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _rfc3339_text(value: Any) -> Any:
+    if value is not None and not (isinstance(value, str) and _RFC3339_DATE_TIME.fullmatch(value)):
+        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z")
+    return value
+
+
+RFC3339_DATE_TIME = BeforeValidator(_rfc3339_text)
+
 V = TypeVar("V")
 
 
@@ -185,6 +215,42 @@ class Dosage(BaseModel):
         return self
 
 
+# Safe for a sore back: in the first days of an episode only gentle stretching and mobility,
+# with no weights and no kit (mlh-physio-runners-lbp: "first few days: gentle stretching";
+# "no weight lifting ... until seen by a physiotherapist"); foam rolling works on the muscles
+# around the back, never on the lumbar spine itself. The write model (below) refuses what
+# breaks these, and the content tests check the seed files against the same definitions.
+ACUTE_CATEGORIES = frozenset({Category.stretch, Category.mobility})
+ACUTE_DIFFICULTY = Difficulty.beginner
+ACUTE_EQUIPMENT = (Equipment.none,)
+FOAM_ROLL_NEVER_TARGETS = TargetArea.lower_back
+
+
+def back_safety_problems(item: ExerciseIn) -> list[tuple[tuple[str | int, ...], str]]:
+    """What makes `item` unsafe for a sore back, as (field location, why) pairs."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if Phase.acute in item.phases:
+        at = ("phases", item.phases.index(Phase.acute))
+        if item.category not in ACUTE_CATEGORIES:
+            allowed = " or ".join(sorted(ACUTE_CATEGORIES))
+            problems.append(
+                (at, f"an acute-phase exercise must be a {allowed} exercise, not {item.category}")
+            )
+        if item.difficulty != ACUTE_DIFFICULTY:
+            problems.append(
+                (at, f"an acute-phase exercise must be {ACUTE_DIFFICULTY}, not {item.difficulty}")
+            )
+        if tuple(item.equipment) != ACUTE_EQUIPMENT:
+            kit = ", ".join(item.equipment)
+            problems.append((at, f"an acute-phase exercise must need no equipment, not {kit}"))
+    if item.category == Category.foam_roll and FOAM_ROLL_NEVER_TARGETS in item.target_areas:
+        at = ("target_areas", item.target_areas.index(FOAM_ROLL_NEVER_TARGETS))
+        problems.append(
+            (at, "foam rolling must not target the lower back: roll the muscles around it")
+        )
+    return problems
+
+
 class ExerciseIn(BaseModel):
     """An exercise as written: the body of POST and PUT, and an item of the seed file."""
 
@@ -208,11 +274,31 @@ class ExerciseIn(BaseModel):
     difficulty: Difficulty
     dosage: Dosage
     steps: Annotated[list[Sentence], PField(min_length=1, max_length=12)]
-    cautions: Sentences = PField(default_factory=list)
+    cautions: Annotated[
+        list[Sentence],
+        PField(min_length=1, max_length=12, description="When to stop: at least one."),
+    ]
     contraindications: Sentences = PField(default_factory=list)
     sources: SourceKeys
     licence: Licence = LICENCE_DEFAULT
     attribution: Label = ATTRIBUTION_DEFAULT
+
+    @model_validator(mode="after")
+    def _safe_for_a_sore_back(self) -> Self:
+        problems = back_safety_problems(self)
+        if problems:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("back_safety", detail),
+                        loc=loc,
+                        input=getattr(self, str(loc[0])),
+                    )
+                    for loc, detail in problems
+                ],
+            )
+        return self
 
 
 class ExerciseSeed(ExerciseIn):

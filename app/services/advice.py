@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Advice, Exercise
 from app.models.content import AdviceIn, AdvicePage, AdvicePublic
@@ -84,9 +84,30 @@ def save(
     item_id: uuid.UUID | None = None,
     now: datetime,
 ) -> Advice:
-    """Create (no `row`) or overwrite an advice topic; the caller commits."""
+    """Create (no `row`) or overwrite an advice topic; the caller commits.
+
+    Every related exercise must be a live one: a 422 naming the link otherwise.
+    """
+    exercises.require_live(
+        session,
+        [(f"related_exercises[{i}]", slug) for i, slug in enumerate(data.related_exercises)],
+        detail="A related exercise is not in the catalogue.",
+    )
     values = catalogue.column_values(data, AdviceIn, rename={"order": "position"})
     return catalogue.save(session, Advice, values, row=row, item_id=item_id, now=now)
+
+
+def touch_linking(session: Session, slugs: Iterable[str], *, now: datetime) -> None:
+    """Topics show their related exercises' slugs and names: when one of those changes (or
+    the exercise comes or goes), so does the topic, and a syncing client must see it in
+    `updated_since` listings."""
+    wanted = set(slugs)
+    # The topics are few (tens): read them and match in Python rather than query inside a
+    # JSON list, which SQLite and PostgreSQL spell differently.
+    for topic in session.exec(select(Advice).where(col(Advice.deleted_at).is_(None))):
+        if wanted.intersection(topic.related_exercises):
+            topic.updated_at = now
+            session.add(topic)
 
 
 def to_input(session: Session, row: Advice) -> AdviceIn:

@@ -18,13 +18,14 @@ NEWEST_FIRST = Ordering(
     descending=True,
 )
 CLI_ACTOR = "command line"
+SEED_ACTOR = "seed"
 CLIENT_RESOURCE = "client"
 
 
 def record(
     session: Session,
     *,
-    actor: Principal | None,
+    actor: Principal | str | None,
     action: str,
     resource: str,
     item_id: uuid.UUID | None,
@@ -32,9 +33,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """`actor`: the API client that made the change, or the name of the tool that did
+    (`SEED_ACTOR`); None is the command line."""
     entry = AuditEntry(
-        client_id=actor.id if actor else None,
-        actor=actor.name if actor else CLI_ACTOR,
+        client_id=actor.id if isinstance(actor, Principal) else None,
+        actor=actor.name if isinstance(actor, Principal) else actor or CLI_ACTOR,
         action=action,
         resource=resource,
         item_id=item_id,

@@ -76,14 +76,21 @@ def list_items(
     sync: every item changed at or after that time, deletions included as tombstones, oldest
     change first, so that a client can resume from the last `updated_at` it saw.
     """
+    bounds = []
     if updated_since is not None:
-        statement = statement.where(col(model.updated_at) >= updated_since)
+        bounds.append(col(model.updated_at) >= updated_since)
         ordering = sync_ordering(model)
     else:
         statement = statement.where(col(model.deleted_at).is_(None))
         ordering = browse
     page = keyset_page(
-        session, statement, ordering=ordering, limit=limit, cursor=cursor, secret=secret
+        session,
+        statement,
+        ordering=ordering,
+        limit=limit,
+        cursor=cursor,
+        secret=secret,
+        bounds=bounds,
     )
     live = [row for row in page.items if row.deleted_at is None]
     public = iter(to_public(live))

@@ -1,9 +1,11 @@
-"""Editing the catalogue through the API: create, replace, merge-patch and delete exercises,
-advice topics and programmes. Every change writes an audit entry (who, what, before, after)
-in the same transaction; every deletion leaves the tombstone syncing clients see."""
+"""Editing the catalogue: create, replace, merge-patch and delete exercises, advice topics and
+programmes, through the API or by the seed (which shares `write` and `remove`). Every change
+writes an audit entry (who, what, before, after) in the same transaction, and moves forward
+what shows the item; every deletion leaves the tombstone syncing clients see."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +36,15 @@ In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
 
 
+Snapshot = dict[str, Any]
+
+
+def _nothing_else(
+    session: Session, row: Any, before: Snapshot | None, after: Snapshot | None, now: datetime
+) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class Kind(Generic[Row, In, Out]):
     """How to edit one kind of catalogue item."""
@@ -44,12 +55,35 @@ class Kind(Generic[Row, In, Out]):
     save: Callable[..., Row]  # the service's save(session, data, *, row, item_id, now)
     to_input: Callable[[Session, Row], In]
     to_public: Callable[[Session, Row], Out]
-    after_write: Callable[[Session, Row, datetime], None] = lambda session, row, now: None
+    # After every change (API or seed), given the item as it was and as it is (None: not
+    # there): whatever else shows the item moves forward for sync.
+    after_change: Callable[[Session, Row, Snapshot | None, Snapshot | None, datetime], None] = (
+        _nothing_else
+    )
     before_delete: Callable[[Session, Row], None] = lambda session, row: None
 
 
-def _exercise_changed(session: Session, row: Exercise, now: datetime) -> None:
+def _link(snapshot: Snapshot | None) -> tuple[str, str] | None:
+    """What an advice topic shows of an exercise (its link), or None when it is not there."""
+    return (snapshot["slug"], snapshot["name"]) if snapshot is not None else None
+
+
+def _exercise_changed(
+    session: Session,
+    row: Exercise,
+    before: Snapshot | None,
+    after: Snapshot | None,
+    now: datetime,
+) -> None:
+    """Programmes show their exercises whole, advice topics show a link (slug and name): each
+    moves forward when what it shows changed, whether the change came from an editor or from
+    the seed."""
+    if before == after:
+        return
     programmes.touch_using(session, row.id, now=now)
+    if _link(before) != _link(after):
+        slugs = {snapshot["slug"] for snapshot in (before, after) if snapshot is not None}
+        advice.touch_linking(session, slugs, now=now)
     # Cleared once the change is committed: cleared before, a request in between could cache
     # the old catalogue again.
     event.listen(session, "after_commit", lambda _: catalogue_cache.clear(), once=True)
@@ -72,7 +106,7 @@ EXERCISES: Kind[Exercise, ExerciseIn, ExercisePublic] = Kind(
     save=exercises.save,
     to_input=exercises.to_input,
     to_public=lambda session, row: exercises.to_public(row),
-    after_write=_exercise_changed,
+    after_change=_exercise_changed,
     before_delete=_exercise_in_use,
 )
 ADVICE: Kind[Advice, AdviceIn, AdvicePublic] = Kind(
@@ -93,8 +127,75 @@ PROGRAMMES: Kind[Programme, ProgrammeIn, ProgrammePublic] = Kind(
 )
 
 
-def _snapshot(kind: Kind[Row, In, Out], session: Session, row: Row) -> dict[str, Any]:
+def snapshot(kind: Kind[Row, In, Out], session: Session, row: Row) -> Snapshot:
+    """The item as it would be written: what audit entries record before and after."""
     return kind.to_input(session, row).model_dump(mode="json", exclude_none=True)
+
+
+def _changed(
+    session: Session,
+    kind: Kind[Row, In, Out],
+    row: Row,
+    *,
+    actor: Principal | str,
+    action: str,
+    before: Snapshot | None,
+    now: datetime,
+) -> None:
+    after = snapshot(kind, session, row) if row.deleted_at is None else None
+    kind.after_change(session, row, before, after, now)
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        resource=kind.resource,
+        item_id=row.id,
+        item=row.slug,
+        before=before,
+        after=after,
+    )
+
+
+def write(
+    session: Session,
+    kind: Kind[Row, In, Out],
+    data: In,
+    *,
+    row: Row | None,
+    item_id: uuid.UUID | None,
+    actor: Principal | str,
+    action: str,
+    now: datetime,
+) -> Row:
+    """Save `data` as a new item (`row` None), over a live one, or over a deleted one (which
+    comes back with its id); then move what shows it forward and audit the change, in the
+    caller's transaction. The one write path of the editing API and the seed."""
+    before = None
+    if row is not None and row.deleted_at is None:
+        before = snapshot(kind, session, row)
+    elif row is not None:
+        row.deleted_at = None
+        row.retired_by_seed = False
+    saved = kind.save(session, data, row=row, item_id=item_id, now=now)
+    _changed(session, kind, saved, actor=actor, action=action, before=before, now=now)
+    return saved
+
+
+def remove(
+    session: Session,
+    kind: Kind[Row, In, Out],
+    row: Row,
+    *,
+    actor: Principal | str,
+    action: str,
+    now: datetime,
+    retired_by_seed: bool = False,
+) -> None:
+    """Delete a live item, leaving its tombstone, and audit it, in the caller's transaction."""
+    before = snapshot(kind, session, row)
+    catalogue.soft_delete(session, row, now=now)
+    row.retired_by_seed = retired_by_seed
+    _changed(session, kind, row, actor=actor, action=action, before=before, now=now)
 
 
 def _slug_holder(session: Session, kind: Kind[Row, In, Out], slug: str) -> Row | None:
@@ -110,31 +211,19 @@ def _write(
     actor: Principal,
     action: str,
 ) -> Out:
-    now = utcnow()
-    before = _snapshot(kind, session, row) if row is not None else None
     holder = _slug_holder(session, kind, data.slug)  # type: ignore[attr-defined]
     if holder is not None and holder is not row:
         if holder.deleted_at is None:
             raise ProblemError(CONFLICT, f"The slug {holder.slug!r} is already in use.")
         if row is None:
             row = holder  # re-creating a deleted item: it comes back with its old id
-            holder.deleted_at = None
         else:
             raise ProblemError(
                 CONFLICT, f"The slug {holder.slug!r} belonged to a deleted item; pick another."
             )
     try:
-        saved = kind.save(session, data, row=row, item_id=None, now=now)
-        kind.after_write(session, saved, now)
-        audit.record(
-            session,
-            actor=actor,
-            action=action,
-            resource=kind.resource,
-            item_id=saved.id,
-            item=saved.slug,
-            before=before,
-            after=_snapshot(kind, session, saved),
+        saved = write(
+            session, kind, data, row=row, item_id=None, actor=actor, action=action, now=utcnow()
         )
         session.commit()
     except IntegrityError:  # another request took the slug between the check and the write
@@ -168,7 +257,7 @@ def patch(
     """JSON merge patch (RFC 7396): members replace, `null` removes; the result must be a
     valid item."""
     row = catalogue.get_live(session, kind.model, slug)
-    merged = merge_patch(_snapshot(kind, session, row), changes)
+    merged = merge_patch(snapshot(kind, session, row), changes)
     try:
         data = kind.schema.model_validate(merged)
     except ValidationError as error:
@@ -184,20 +273,7 @@ def patch(
 def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Principal) -> None:
     row = catalogue.get_live(session, kind.model, slug)
     kind.before_delete(session, row)
-    before = _snapshot(kind, session, row)
-    now = utcnow()
-    catalogue.soft_delete(session, row, now=now)
-    kind.after_write(session, row, now)
-    audit.record(
-        session,
-        actor=actor,
-        action="delete",
-        resource=kind.resource,
-        item_id=row.id,
-        item=row.slug,
-        before=before,
-        after=None,
-    )
+    remove(session, kind, row, actor=actor, action="delete", now=utcnow())
     session.commit()
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, or_
 from sqlmodel import Session, col, select
 
+from app.errors import VALIDATION, FieldError, ProblemError
 from app.models import Exercise, ExerciseFacet
 from app.models.content import Dosage, ExerciseIn, ExercisePage, ExercisePublic
 from app.rules.engine import CatalogueEntry
@@ -157,6 +158,23 @@ def live_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Exercise]:
         select(Exercise).where(col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None))
     )
     return {row.slug: row for row in rows}
+
+
+def require_live(
+    session: Session, named: Sequence[tuple[str, str]], *, detail: str
+) -> dict[str, Exercise]:
+    """The live exercises that `named` (field path, slug) pairs refer to, by slug; a 422
+    naming every field whose slug is not a live exercise. What links to exercises (programme
+    items, advice topics) is checked by this one rule."""
+    found = live_by_slug(session, (slug for _, slug in named))
+    missing = [
+        FieldError(field=field, detail=f"no exercise with slug {slug!r}")
+        for field, slug in named
+        if slug not in found
+    ]
+    if missing:
+        raise ProblemError(VALIDATION, detail, errors=missing)
+    return found
 
 
 # --- Writes (the seed step and the admin API share these) ------------------------------------

@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.errors import VALIDATION, FieldError, ProblemError
 from app.models import Exercise, Programme, ProgrammeItem
 from app.models.content import (
     Dosage,
@@ -124,16 +123,11 @@ def save(
 
     Every item must name a live exercise: a 422 naming the item otherwise.
     """
-    found = exercises.live_by_slug(session, (item.exercise for item in data.items))
-    missing = [
-        FieldError(field=f"items[{i}].exercise", detail=f"no exercise with slug {item.exercise!r}")
-        for i, item in enumerate(data.items)
-        if item.exercise not in found
-    ]
-    if missing:
-        raise ProblemError(
-            VALIDATION, "A programme item names an unknown exercise.", errors=missing
-        )
+    found = exercises.require_live(
+        session,
+        [(f"items[{i}].exercise", item.exercise) for i, item in enumerate(data.items)],
+        detail="A programme item names an unknown exercise.",
+    )
     values = catalogue.column_values(data, ProgrammeIn, exclude=frozenset({"items"}))
     row = catalogue.save(session, Programme, values, row=row, item_id=item_id, now=now)
     session.execute(delete(ProgrammeItem).where(col(ProgrammeItem.programme_id) == row.id))

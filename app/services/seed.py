@@ -4,7 +4,10 @@ Items are matched by the uuid in the file, so a re-seed after a content change u
 item in place and keeps its id and slug history. An item is written only when its file entry
 changed (a hash of the entry is kept as `seed_hash`), so running the seed twice changes
 nothing, and edits made through the admin API survive re-seeds of unchanged files. Items that
-disappear from the files are retired: soft-deleted, leaving the tombstone syncing clients see.
+disappear from the files are retired: soft-deleted, leaving the tombstone syncing clients see,
+and restored (same id) when their entry comes back. An item an editor deleted stays deleted
+(`kept_deleted`). Every change is audited with the actor `seed`, through the same write path
+as the editing API.
 """
 
 from __future__ import annotations
@@ -12,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -31,7 +33,7 @@ from app.content.loader import (
 from app.db import utcnow
 from app.models import Advice, Exercise, Programme
 from app.models.content import AdviceSeed, ExerciseSeed, ProgrammeSeed
-from app.services import advice, catalogue, exercises, programmes
+from app.services import audit, content_admin, programmes
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,13 @@ class KindReport:
     updated: int = 0
     unchanged: int = 0
     retired: int = 0
-    kept_deleted: int = 0
+    restored: int = 0
+    kept_deleted: int = 0  # deleted by an editor, still in the file: left deleted
     notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
-        return self.created + self.updated + self.retired
+        return self.created + self.updated + self.retired + self.restored
 
 
 @dataclass
@@ -73,7 +76,7 @@ class SeedReport:
             r: KindReport = getattr(self, name)
             parts.append(
                 f"{name}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
-                f"{r.retired} retired"
+                f"{r.retired} retired, {r.restored} restored, {r.kept_deleted} kept_deleted"
             )
         notes = [note for r in (self.exercises, self.advice, self.programmes) for note in r.notes]
         return "seed: " + "; ".join(parts) + "".join(f"\n  note: {n}" for n in notes)
@@ -138,17 +141,18 @@ def entry_hash(item: BaseModel) -> str:
 
 def _upsert(
     session: Session,
-    model: type[Row],
+    kind: content_admin.Kind[Row, Any, Any],
     items: Sequence[SeedItem],
-    save: Callable[..., Row],  # a service's save(session, data, *, row, item_id, now)
     now: datetime,
 ) -> KindReport:
     report = KindReport()
+    model = kind.model
     existing = {row.id: row for row in session.exec(select(model))}
     by_slug = {row.slug: row for row in existing.values()}
     for item in items:
         digest = entry_hash(item)
         row = existing.get(item.uuid)
+        action = "update"
         if row is None:
             clash = by_slug.get(item.slug)
             if clash is not None:
@@ -156,17 +160,40 @@ def _upsert(
                     f"{model.__tablename__} {item.slug!r}: the slug belongs to another item "
                     f"({clash.id}); give the file entry that item's uuid or a new slug"
                 )
+            action = "create"
             report.created += 1
-        elif row.deleted_at is not None:
+        elif row.deleted_at is not None and not row.retired_by_seed:
             # Deleted by an editor: the seed does not bring it back.
             report.kept_deleted += 1
             continue
+        elif row.deleted_at is not None:
+            # Retired by an earlier seed, and its entry is back: so is the item, same id.
+            action = "restore"
+            report.restored += 1
         elif row.seed_hash == digest:
+            report.unchanged += 1
+            continue
+        elif content_admin.snapshot(kind, session, row) == item.model_dump(
+            mode="json", exclude_none=True, exclude={"uuid"}
+        ):
+            # The entry changed its form, not what it says (or matches an editor's edit):
+            # nothing to write, audit or sync; remember the file's version.
+            row.seed_hash = digest
+            session.add(row)
             report.unchanged += 1
             continue
         else:
             report.updated += 1
-        row = save(session, item, row=row, item_id=item.uuid, now=now)
+        row = content_admin.write(
+            session,
+            kind,
+            item,
+            row=row,
+            item_id=item.uuid,
+            actor=audit.SEED_ACTOR,
+            action=action,
+            now=now,
+        )
         row.seed_hash = digest
         session.add(row)
     session.flush()
@@ -175,13 +202,14 @@ def _upsert(
 
 def _retire(
     session: Session,
-    model: type[Row],
+    kind: content_admin.Kind[Row, Any, Any],
     keep: set[object],
     report: KindReport,
     now: datetime,
     *,
     may_retire: Callable[[Row], str | None] = lambda _: None,
 ) -> None:
+    model = kind.model
     seeded = session.exec(
         select(model).where(col(model.seed_hash).is_not(None), col(model.deleted_at).is_(None))
     )
@@ -192,25 +220,21 @@ def _retire(
         if reason is not None:
             report.notes.append(f"{model.__tablename__} {row.slug!r} kept: {reason}")
             continue
-        catalogue.soft_delete(session, row, now=now)
+        content_admin.remove(
+            session,
+            kind,
+            row,
+            actor=audit.SEED_ACTOR,
+            action="retire",
+            now=now,
+            retired_by_seed=True,
+        )
         report.retired += 1
 
 
-def _save_exercise(
-    session: Session,
-    data: ExerciseSeed,
-    *,
-    row: Exercise | None,
-    item_id: uuid.UUID,
-    now: datetime,
-) -> Exercise:
-    saved = exercises.save(session, data, row=row, item_id=item_id, now=now)
-    programmes.touch_using(session, saved.id, now=now)
-    return saved
-
-
 def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedReport:
-    """Bring the catalogue in line with the content files, in one transaction."""
+    """Bring the catalogue in line with the content files, in one transaction; every change
+    is audited (actor `seed`) like an editor's."""
     files = load_content_files(directory)
     now = utcnow()
 
@@ -219,27 +243,21 @@ def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedRepo
         return f"used by {', '.join(p.slug for p in users)}" if users else None
 
     report = SeedReport(
-        exercises=_upsert(session, Exercise, files.exercises, _save_exercise, now),
-        advice=_upsert(
-            session,
-            Advice,
-            files.advice,
-            advice.save,
-            now,
-        ),
-        programmes=_upsert(
-            session,
-            Programme,
-            files.programmes,
-            programmes.save,
-            now,
-        ),
+        exercises=_upsert(session, content_admin.EXERCISES, files.exercises, now),
+        advice=_upsert(session, content_admin.ADVICE, files.advice, now),
+        programmes=_upsert(session, content_admin.PROGRAMMES, files.programmes, now),
     )
-    _retire(session, Advice, {i.uuid for i in files.advice}, report.advice, now)
-    _retire(session, Programme, {i.uuid for i in files.programmes}, report.programmes, now)
+    _retire(session, content_admin.ADVICE, {i.uuid for i in files.advice}, report.advice, now)
     _retire(
         session,
-        Exercise,
+        content_admin.PROGRAMMES,
+        {i.uuid for i in files.programmes},
+        report.programmes,
+        now,
+    )
+    _retire(
+        session,
+        content_admin.EXERCISES,
         {i.uuid for i in files.exercises},
         report.exercises,
         now,

@@ -64,7 +64,7 @@ def test_replace_and_patch_an_exercise(
     assert body["difficulty"] == "intermediate"
     assert body["contraindications"] == []
     assert body["name"] == "Bird dog v2"
-    entries = audit_for(session, "bird-dog")
+    entries = [e for e in audit_for(session, "bird-dog") if e.client_id == editor.client.id]
     assert [e.action for e in entries] == ["update", "update"]
     assert entries[1].before is not None
     assert entries[1].after is not None
@@ -222,3 +222,75 @@ def test_changes_to_clients_are_audited_for_client_admins_only(
     assert "client" not in seen_by_editor
     assert "exercise" in seen_by_editor
     assert {"client", "exercise"} <= seen_by_admin
+
+
+def _fields(response: Any) -> list[str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return [e["field"] for e in response.json()["errors"]]
+
+
+def test_patching_a_loaded_exercise_into_the_acute_phase_is_a_422_naming_phases(
+    client: TestClient, editor: Caller
+) -> None:
+    before = client.get("/exercises/kettlebell-deadlift").json()
+    response = client.patch(
+        "/exercises/kettlebell-deadlift", json={"phases": ["acute"]}, headers=editor.headers
+    )
+    assert _fields(response) == ["phases[0]", "phases[0]", "phases[0]"]
+    details = [e["detail"] for e in response.json()["errors"]]
+    assert "mobility or stretch exercise, not strength" in details[0]
+    assert "must be beginner, not intermediate" in details[1]
+    assert "no equipment, not kettlebell" in details[2]
+    assert client.get("/exercises/kettlebell-deadlift").json() == before
+
+
+def test_an_exercise_without_cautions_is_a_422_naming_cautions(
+    client: TestClient, editor: Caller
+) -> None:
+    response = client.patch(
+        "/exercises/kettlebell-deadlift",
+        json={"phases": ["acute"], "cautions": []},
+        headers=editor.headers,
+    )
+    assert _fields(response) == ["cautions"]
+    response = client.post(
+        "/exercises", json=exercise_body("no-cautions", cautions=[]), headers=editor.headers
+    )
+    assert _fields(response) == ["cautions"]
+
+
+def test_creating_an_acute_core_exercise_is_a_422(client: TestClient, editor: Caller) -> None:
+    body = exercise_body("acute-bird-dog", phases=["recovery", "acute"])  # bird-dog is core
+    response = client.post("/exercises", json=body, headers=editor.headers)
+    assert _fields(response) == ["phases[1]"]
+    assert "not core" in response.json()["errors"][0]["detail"]
+    assert client.get("/exercises/acute-bird-dog").status_code == 404
+
+
+def test_replacing_a_stretch_with_acute_kit_is_a_422(client: TestClient, editor: Caller) -> None:
+    source = next(e for e in FILES.exercises if e.slug == "knee-to-chest-stretch")
+    body = {**source.model_dump(mode="json", exclude={"uuid"}), "equipment": ["mat"]}
+    response = client.put("/exercises/knee-to-chest-stretch", json=body, headers=editor.headers)
+    assert _fields(response) == ["phases[0]"]
+    assert "no equipment, not mat" in response.json()["errors"][0]["detail"]
+
+
+def test_foam_rolling_the_lower_back_is_a_422_naming_the_target(
+    client: TestClient, editor: Caller
+) -> None:
+    response = client.patch(
+        "/exercises/foam-roll-quads",
+        json={"target_areas": ["quads", "lower_back"]},
+        headers=editor.headers,
+    )
+    assert _fields(response) == ["target_areas[1]"]
+    assert "lower back" in response.json()["errors"][0]["detail"]
+
+
+def test_a_gentle_acute_exercise_is_accepted(client: TestClient, editor: Caller) -> None:
+    source = next(e for e in FILES.exercises if e.slug == "cat-cow")
+    body = {**source.model_dump(mode="json", exclude={"uuid"}), "slug": "gentle-new"}
+    response = client.post("/exercises", json=body, headers=editor.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["phases"][0] == "acute"

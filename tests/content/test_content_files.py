@@ -7,6 +7,13 @@ from collections import Counter
 import pytest
 
 from app.content.loader import bibliography
+from app.models.content import (
+    ACUTE_CATEGORIES,
+    ACUTE_DIFFICULTY,
+    ACUTE_EQUIPMENT,
+    FOAM_ROLL_NEVER_TARGETS,
+    back_safety_problems,
+)
 from app.services.seed import load_content_files
 from app.vocabulary import Category, TightArea
 
@@ -15,7 +22,7 @@ EXERCISES = FILES.exercises
 SIX_AREAS = [area.value for area in TightArea]
 
 
-def test_there_are_at_least_24_exercises_in_every_category() -> None:
+def test_there_are_at_least_24_exercises_and_every_category_has_some() -> None:
     assert len(EXERCISES) >= 24
     counts = Counter(item.category for item in EXERCISES)
     assert set(counts) == set(Category)
@@ -29,21 +36,31 @@ def test_each_of_the_six_areas_is_covered_by_several_exercises(area: str) -> Non
     assert len(soothing) >= 3, "the rules link stretches and foam rolling per tight area"
 
 
+# The rules are the write model's own (app.models.content): the files are checked against
+# the same definitions that refuse an unsafe exercise sent through the API.
+
+
 def test_acute_phase_exercises_are_gentle() -> None:
     acute = [item for item in EXERCISES if "acute" in item.phases]
     assert len(acute) >= 5
     for item in acute:
-        assert item.category in (Category.stretch, Category.mobility), item.slug
-        assert item.difficulty == "beginner", item.slug
-        assert item.equipment == ["none"], item.slug
+        assert item.category in ACUTE_CATEGORIES, item.slug
+        assert item.difficulty == ACUTE_DIFFICULTY, item.slug
+        assert tuple(item.equipment) == ACUTE_EQUIPMENT, item.slug
 
 
 def test_foam_rolling_targets_muscles_not_the_lower_spine() -> None:
     rolling = [item for item in EXERCISES if item.category == Category.foam_roll]
     assert rolling
     for item in rolling:
-        assert "lower_back" not in item.target_areas, item.slug
+        assert FOAM_ROLL_NEVER_TARGETS not in item.target_areas, item.slug
         assert any("spine" in caution.lower() for caution in item.cautions), item.slug
+
+
+def test_every_exercise_passes_the_back_safety_rules() -> None:
+    assert [(item.slug, back_safety_problems(item)) for item in EXERCISES] == [
+        (item.slug, []) for item in EXERCISES
+    ]
 
 
 def test_every_exercise_has_dosage_steps_and_when_to_stop() -> None:
@@ -51,6 +68,16 @@ def test_every_exercise_has_dosage_steps_and_when_to_stop() -> None:
         assert len(item.steps) >= 3, item.slug
         assert item.cautions, item.slug
         assert item.dosage.frequency, item.slug
+
+
+def test_every_exercise_says_who_should_not_do_it() -> None:
+    missing = [item.slug for item in EXERCISES if not item.contraindications]
+    assert missing == []
+
+
+def test_no_exercise_repeats_a_contraindication() -> None:
+    for item in EXERCISES:
+        assert len(set(item.contraindications)) == len(item.contraindications), item.slug
 
 
 def test_no_equipment_is_an_explicit_option() -> None:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from app.config import load_settings
 from app.content.loader import CONTENT_DIR
-from app.db import utcnow
-from app.models import Advice, Exercise, Programme
+from app.db import UTCDateTime, create_db_engine, upgrade, utcnow
+from app.models import Advice, AuditEntry, Exercise, Programme
 from app.models.content import ProgrammeIn
-from app.services import catalogue, programmes
+from app.services import audit, catalogue, content_admin, programmes
 from app.services.seed import SeedError, load_content_files, seed_content
 
 
@@ -149,3 +155,271 @@ def test_a_changed_exercise_moves_its_programmes_forward(session: Session, conte
     seed_content(session=session, directory=content)
     session.refresh(row)
     assert row.updated_at > before
+
+
+def test_an_entry_unsafe_for_a_sore_back_stops_the_seed(content: Path) -> None:
+    _edit(
+        content / "exercises.toml",
+        'phases = ["prevention"]\nequipment = ["kettlebell"]',
+        'phases = ["prevention", "acute"]\nequipment = ["kettlebell"]',
+    )
+    with pytest.raises(SeedError, match=r"kettlebell-deadlift: phases.1: an acute-phase"):
+        load_content_files(content)
+
+
+def _seed_audit(session: Session) -> list[AuditEntry]:
+    return list(
+        session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.actor == audit.SEED_ACTOR)
+            .order_by(col(AuditEntry.created_at), col(AuditEntry.item))
+        )
+    )
+
+
+def test_a_retired_entry_that_comes_back_is_restored_with_its_id(
+    session: Session, content: Path
+) -> None:
+    original = (content / "advice.toml").read_text()
+    _drop_entry(content / "advice.toml", "advice", "training-load-and-pain")
+    seed_content(session=session, directory=content)
+    retired = session.exec(select(Advice).where(Advice.slug == "training-load-and-pain")).one()
+    retired_id, retired_at = retired.id, retired.updated_at
+    assert retired.retired_by_seed
+
+    (content / "advice.toml").write_text(original)
+    report = seed_content(session=session, directory=content)
+    assert (report.advice.restored, report.advice.kept_deleted, report.advice.created) == (1, 0, 0)
+    assert "1 restored, 0 kept_deleted" in report.summary()
+    restored = catalogue.get_live(session, Advice, "training-load-and-pain")
+    assert restored.id == retired_id
+    assert restored.updated_at > retired_at
+    assert restored.deleted_at is None
+    assert not restored.retired_by_seed
+    assert seed_content(session=session, directory=content).changed == 0
+
+
+def test_a_sync_client_sees_a_restored_item_again(
+    session: Session, content: Path, client: TestClient
+) -> None:
+    original = (content / "exercises.toml").read_text()
+    _drop_entry(content / "exercises.toml", "exercise", "thread-the-needle")
+    _edit(content / "advice.toml", '"thread-the-needle", ', "")  # the topic that linked it
+    seed_content(session=session, directory=content)
+    since = datetime.now(UTC).isoformat()
+
+    (content / "exercises.toml").write_text(original)
+    seed_content(session=session, directory=content)
+    changes = client.get("/exercises", params={"updated_since": since}).json()["items"]
+    assert [(item["slug"], item["deleted"]) for item in changes] == [("thread-the-needle", False)]
+    assert client.get("/exercises/thread-the-needle").status_code == 200
+
+
+def test_an_editors_deletion_stays_deleted_and_is_counted_as_kept(session: Session) -> None:
+    row = catalogue.get_live(session, Exercise, "clamshell")
+    content_admin.remove(
+        session, content_admin.EXERCISES, row, actor="an editor", action="delete", now=utcnow()
+    )
+    session.commit()
+    report = seed_content(session=session)
+    assert report.exercises.kept_deleted == 1
+    assert report.changed == 0
+    assert "0 restored, 1 kept_deleted" in report.summary().split(";")[0]
+    assert catalogue.find_live(session, Exercise, "clamshell") is None
+
+
+def test_seeding_a_renamed_exercise_moves_the_advice_linking_it_forward(
+    session: Session, content: Path
+) -> None:
+    topic = session.exec(select(Advice).where(Advice.slug == "common-causes")).one()
+    other = session.exec(select(Advice).where(Advice.slug == "sitting-at-a-desk")).one()
+    before, other_before = topic.updated_at, other.updated_at
+    _edit(
+        content / "exercises.toml", 'name = "Thread the needle"', 'name = "Thread the needle (v2)"'
+    )
+    seed_content(session=session, directory=content)
+    session.refresh(topic)
+    session.refresh(other)
+    assert topic.updated_at > before
+    assert other.updated_at == other_before  # it does not link the exercise
+
+
+def test_seeding_a_retired_exercise_moves_the_advice_linking_it_forward(
+    session: Session, content: Path
+) -> None:
+    topic = session.exec(select(Advice).where(Advice.slug == "common-causes")).one()
+    before = topic.updated_at
+    _drop_entry(content / "exercises.toml", "exercise", "thread-the-needle")
+    _edit(content / "advice.toml", '"thread-the-needle", ', "")
+    seed_content(session=session, directory=content)
+    session.refresh(topic)
+    assert topic.updated_at > before
+
+
+def test_every_change_the_seed_makes_is_audited_with_before_and_after(
+    session: Session, content: Path
+) -> None:
+    original = (content / "advice.toml").read_text()
+    already = len(_seed_audit(session))
+    _edit(content / "exercises.toml", 'name = "Bird dog"', 'name = "Bird dog (kneeling)"')
+    _drop_entry(content / "advice.toml", "advice", "training-load-and-pain")
+    seed_content(session=session, directory=content)
+    (content / "advice.toml").write_text(original)
+    seed_content(session=session, directory=content)
+
+    entries = _seed_audit(session)[already:]
+    assert [(e.action, e.resource, e.item) for e in entries] == [
+        ("update", "exercise", "bird-dog"),
+        ("retire", "advice", "training-load-and-pain"),
+        ("restore", "advice", "training-load-and-pain"),
+    ]
+    update, retire, restore = entries
+    assert update.before is not None
+    assert update.after is not None
+    assert (update.before["name"], update.after["name"]) == ("Bird dog", "Bird dog (kneeling)")
+    assert update.client_id is None
+    assert retire.before is not None
+    assert retire.before["slug"] == "training-load-and-pain"
+    assert retire.after is None
+    assert restore.before is None
+    assert restore.after == retire.before
+
+
+def test_the_first_seed_audits_each_item_it_creates(session: Session) -> None:
+    created = {(e.resource, e.item) for e in _seed_audit(session) if e.action == "create"}
+    files = load_content_files()
+    assert created == (
+        {("exercise", e.slug) for e in files.exercises}
+        | {("advice", a.slug) for a in files.advice}
+        | {("programme", p.slug) for p in files.programmes}
+    )
+
+
+def test_a_seed_that_changes_nothing_writes_no_audit_entries(session: Session) -> None:
+    before = len(session.exec(select(AuditEntry)).all())
+    assert seed_content(session=session).changed == 0
+    assert len(session.exec(select(AuditEntry)).all()) == before
+
+
+def test_an_entry_that_says_what_the_row_says_is_not_written_again(session: Session) -> None:
+    row = catalogue.get_live(session, Exercise, "bird-dog")
+    row.seed_hash = "0" * 64  # as if the file's form changed (say, a new default field)
+    session.add(row)
+    session.commit()
+    stamp, audited = row.updated_at, len(session.exec(select(AuditEntry)).all())
+    report = seed_content(session=session)
+    assert report.changed == 0
+    session.refresh(row)
+    assert row.updated_at == stamp
+    assert row.seed_hash != "0" * 64
+    assert len(session.exec(select(AuditEntry)).all()) == audited
+
+
+def test_revision_0003_tells_the_seeds_retirements_from_editors_deletions(
+    fresh_database_url: str,
+) -> None:
+    """Rows deleted before the column existed: an editor's deletion left a `delete` audit
+    entry; a seeded row deleted without one was retired by the seed."""
+    engine = create_db_engine(load_settings(database_url=fresh_database_url))
+    try:
+        upgrade(engine, "0002")
+        with Session(engine) as old:
+            seed_content_at_0002(old)
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT slug, retired_by_seed FROM advice")).all()
+        assert {slug: bool(flag) for slug, flag in rows} == {
+            "training-load-and-pain": True,
+            "sitting-at-a-desk": False,  # deleted by an editor
+            "common-causes": False,  # live
+        }
+    finally:
+        engine.dispose()
+
+
+_ADVICE_0002 = sa.table(
+    "advice",
+    *(sa.column(name) for name in ("slug", "title", "summary", "body", "position")),
+    *(sa.column(name) for name in ("licence", "attribution", "seed_hash")),
+    sa.column("id", sa.Uuid()),
+    sa.column("sources", sa.JSON()),
+    sa.column("related_exercises", sa.JSON()),
+    *(sa.column(name, UTCDateTime()) for name in ("created_at", "updated_at", "deleted_at")),
+)
+_AUDIT_0002 = sa.table(
+    "audit_entry",
+    *(sa.column(name) for name in ("actor", "action", "resource", "item")),
+    sa.column("id", sa.Uuid()),
+    sa.column("item_id", sa.Uuid()),
+    sa.column("created_at", UTCDateTime()),
+)
+
+
+def seed_content_at_0002(session: Session) -> None:
+    """Three advice rows as revision 0002 held them: one retired by the seed, one deleted by
+    an editor (with its audit entry), one live."""
+    now = utcnow()
+    for slug, deleted, by_editor in (
+        ("training-load-and-pain", True, False),
+        ("sitting-at-a-desk", True, True),
+        ("common-causes", False, False),
+    ):
+        item_id = uuid.uuid4()
+        session.execute(
+            sa.insert(_ADVICE_0002).values(
+                id=item_id,
+                slug=slug,
+                title="t",
+                summary="s",
+                body="b",
+                position=1,
+                sources=[],
+                related_exercises=[],
+                licence="CC-BY-4.0",
+                attribution="a",
+                seed_hash="f" * 64,
+                created_at=now,
+                updated_at=now,
+                deleted_at=now if deleted else None,
+            )
+        )
+        if by_editor:
+            session.execute(
+                sa.insert(_AUDIT_0002).values(
+                    id=uuid.uuid4(),
+                    created_at=now,
+                    actor="editor",
+                    action="delete",
+                    resource="advice",
+                    item_id=item_id,
+                    item=slug,
+                )
+            )
+    session.commit()
+
+
+def test_reseeding_fills_in_contraindications_in_place(session: Session, content: Path) -> None:
+    """A catalogue seeded before the glute bridge had contraindications gets them from the
+    next seed, on the same row."""
+    path = content / "exercises.toml"
+    entries = re.split(r"(?m)^(?=\[\[exercise\]\])", path.read_text())
+    path.write_text(
+        "".join(
+            re.sub(r"(?ms)^contraindications = \[\n.*?^\]\n", "contraindications = []\n", e)
+            if 'slug = "glute-bridge"' in e
+            else e
+            for e in entries
+        )
+    )
+    seed_content(session=session, directory=content)
+    row = catalogue.get_live(session, Exercise, "glute-bridge")
+    assert row.contraindications == []
+    row_id = row.id
+
+    report = seed_content(session=session)  # the files as shipped
+    assert report.exercises.updated == 1
+    session.refresh(row)
+    assert row.id == row_id
+    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
+    assert row.contraindications == shipped.contraindications
+    assert row.contraindications
