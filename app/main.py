@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
@@ -29,6 +28,7 @@ from app.api.assess import BATCH_MAX_BODY_BYTES
 from app.api.deps import RateLimited
 from app.api.docs import install_docs
 from app.config import ConfigError, Settings, get_settings
+from app.cors import ProblemCORSMiddleware
 from app.db import create_db_engine
 from app.errors import COMMON_API_ERRORS, install_error_handlers
 from app.middleware import (
@@ -36,7 +36,6 @@ from app.middleware import (
     RequestBodyMiddleware,
     RequestContextMiddleware,
 )
-from app.observability import REQUEST_ID_HEADER
 from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
@@ -90,23 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBodyMiddleware, limits={"/assess/batch": BATCH_MAX_BODY_BYTES})
     if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "X-API-Key", "Content-Type", REQUEST_ID_HEADER],
-            expose_headers=[
-                REQUEST_ID_HEADER,
-                "ETag",
-                "Location",
-                "Retry-After",
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
-                "RateLimit-Policy",
-            ],
-            max_age=600,
-        )
+        app.add_middleware(ProblemCORSMiddleware, allow_origins=settings.cors_origins)
     app.add_middleware(RequestContextMiddleware)
     for router in (
         assess.router,

@@ -1,8 +1,15 @@
 """Rate limits: fixed one-minute windows per API key, or per IP address without one.
 
+Fixed windows (on the clock's minutes) rather than sliding ones: one counter a key and window,
+a single INCR in Redis, and exactly what the RateLimit headers describe (a quota for this
+window, reset when it ends). The cost is that a caller can spend one window's allowance at
+its end and the next one's at the start of the next.
+
 In memory by default (each worker process counts on its own); with REDIS_URL the counts are
 shared by every worker and instance. If Redis cannot be reached the limiter lets requests
 through and logs it: a broken limiter must not take the API down with it.
+
+Both take the clock they read (`time.time` unless told), so that tests can hold it still.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
 from typing import Protocol
@@ -19,6 +27,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -58,12 +67,13 @@ def _decide(count: int, limit: int, reset: int) -> Decision:
 
 
 class MemoryRateLimiter:
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Clock = time.time) -> None:
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = Lock()
+        self._clock = clock
 
     async def hit(self, key: str, limit: int) -> Decision:
-        index, reset = _window(time.time())
+        index, reset = _window(self._clock())
         with self._lock:
             window, count = self._counts.get(key, (index, 0))
             count = count + 1 if window == index else 1
@@ -77,12 +87,15 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str, *, prefix: str = "backpain:ratelimit:") -> None:
+    def __init__(
+        self, url: str, *, prefix: str = "backpain:ratelimit:", clock: Clock = time.time
+    ) -> None:
         self._redis = aioredis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._prefix = prefix
+        self._clock = clock
 
     async def hit(self, key: str, limit: int) -> Decision:
-        index, reset = _window(time.time())
+        index, reset = _window(self._clock())
         name = f"{self._prefix}{key}:{index}"
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
@@ -98,5 +111,7 @@ class RedisRateLimiter:
         await self._redis.aclose()
 
 
-def make_limiter(redis_url: str | None) -> RateLimiter:
-    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+def make_limiter(redis_url: str | None, *, clock: Clock = time.time) -> RateLimiter:
+    if redis_url:
+        return RedisRateLimiter(redis_url, clock=clock)
+    return MemoryRateLimiter(clock=clock)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -91,6 +91,18 @@ def _aware(value: datetime | None) -> datetime | None:
         raise ValueError("is out of range once converted to UTC") from None
 
 
+def _not_a_number(value: object) -> object:
+    """A date-time is text: a number would be read by pydantic as a Unix time (in seconds or
+    milliseconds, guessed from its size), which is not what the parameter promises."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
+        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z, not a number")
+    return value
+
+
 def no_control_characters(value: str | None) -> str | None:
     if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise ValueError("must not contain control characters")
@@ -116,6 +128,7 @@ UpdatedSinceQuery = Annotated[
         "a zone), deletions included as tombstones, oldest change first.",
         examples=["2026-11-01T00:00:00Z"],
     ),
+    BeforeValidator(_not_a_number),
     AfterValidator(_aware),
 ]
 # Any string is looked up: a slug that cannot exist is simply not found (404), not a 422.

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.api.conftest import Caller
 from tests.conftest import AppFactory
@@ -109,22 +111,111 @@ def test_cors_is_off_by_default(client: TestClient) -> None:
     assert "access-control-allow-origin" not in response.headers
 
 
-def test_cors_allows_configured_origins_only(make_app: AppFactory) -> None:
-    with TestClient(make_app(cors_origins=["https://app.example"])) as client:
-        allowed = client.options(
-            "/assess",
-            headers={
-                "Origin": "https://app.example",
-                "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "authorization,content-type",
-            },
-        )
-        other = client.get("/exercises", headers={"Origin": "https://evil.example"})
-        simple = client.get("/exercises", headers={"Origin": "https://app.example"})
+APP_ORIGIN = "https://app.example"
+
+
+@pytest.fixture
+def cors_client(make_app: AppFactory) -> Iterator[TestClient]:
+    with TestClient(make_app(cors_origins=[APP_ORIGIN])) as client:
+        yield client
+
+
+def preflight(client: TestClient, origin: str, method: str, headers: str) -> Response:
+    return client.options(
+        "/assess",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+    )
+
+
+def test_an_allowed_preflight_lists_what_the_api_allows(cors_client: TestClient) -> None:
+    allowed = preflight(cors_client, APP_ORIGIN, "PATCH", "Authorization, X-API-Key")
     assert allowed.status_code == 200
-    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
-    assert "access-control-allow-origin" not in other.headers
-    assert "etag" in simple.headers["access-control-expose-headers"].lower()
+    assert allowed.text == "OK"
+    assert allowed.headers["access-control-allow-origin"] == APP_ORIGIN
+    assert allowed.headers["access-control-allow-methods"] == "GET, POST, PUT, PATCH, DELETE"
+    assert allowed.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Authorization, Content-Language, Content-Type, X-API-Key, "
+        "X-Request-ID"
+    )
+    assert allowed.headers["access-control-max-age"] == "600"
+
+
+def test_answers_to_another_origin_carry_no_cors_permission(cors_client: TestClient) -> None:
+    response = cors_client.get("/exercises", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_answers_to_an_allowed_origin_expose_the_api_headers(cors_client: TestClient) -> None:
+    response = cors_client.get("/exercises", headers={"Origin": APP_ORIGIN})
+    assert response.headers["access-control-allow-origin"] == APP_ORIGIN
+    assert response.headers["access-control-expose-headers"] == (
+        "X-Request-ID, ETag, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
+        "RateLimit-Reset, RateLimit-Policy"
+    )
+
+
+def assert_cors_refusal(response: Response, detail: str) -> None:
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "/problems/cors-refused",
+        "title": "CORS Request Refused",
+        "status": 400,
+        "detail": detail,
+        "instance": "/assess",
+        "request_id": response.headers["x-request-id"],
+    }
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_preflight_from_another_origin_is_a_problem_naming_it(cors_client: TestClient) -> None:
+    response = preflight(cors_client, "https://evil.example", "POST", "content-type")
+    assert_cors_refusal(
+        response,
+        "CORS preflight refused: the origin 'https://evil.example' is not in CORS_ORIGINS.",
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_a_preflight_asking_for_other_headers_is_a_problem_naming_them(
+    cors_client: TestClient,
+) -> None:
+    response = preflight(cors_client, APP_ORIGIN, "POST", "Authorization, X-Secret, If-Match")
+    assert_cors_refusal(
+        response,
+        "CORS preflight refused: the headers 'x-secret', 'if-match' are not allowed (only "
+        "Authorization, X-API-Key, Content-Type, X-Request-ID and the CORS-safelisted ones).",
+    )
+
+
+def test_a_preflight_asking_for_another_method_is_a_problem_naming_it(
+    cors_client: TestClient,
+) -> None:
+    response = preflight(cors_client, APP_ORIGIN, "TRACE", "content-type")
+    assert_cors_refusal(
+        response,
+        "CORS preflight refused: the method 'TRACE' is not allowed (only GET, POST, PUT, "
+        "PATCH, DELETE).",
+    )
+
+
+def test_a_preflight_asking_for_private_network_access_is_a_problem(
+    cors_client: TestClient,
+) -> None:
+    response = cors_client.options(
+        "/assess",
+        headers={
+            "Origin": APP_ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
+    assert_cors_refusal(response, "CORS preflight refused: private network access is not allowed.")
 
 
 @pytest.mark.parametrize(
