@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
 
 from app.api.deps import (
@@ -18,7 +16,7 @@ from app.api.deps import (
 )
 from app.api.editing import add_editing_routes
 from app.errors import problem_responses
-from app.models.content import RFC3339_DATE_TIME, AdviceIn, AdvicePage, AdvicePatch, AdvicePublic
+from app.models.content import AdviceIn, AdvicePage, AdvicePatch, AdvicePublic
 from app.services import advice, content_admin
 
 router = APIRouter(prefix="/advice", tags=["advice"])
@@ -33,7 +31,7 @@ router = APIRouter(prefix="/advice", tags=["advice"])
 def list_advice(
     session: SessionDep,
     secret: SecretDep,
-    updated_since: Annotated[UpdatedSinceQuery, RFC3339_DATE_TIME] = None,
+    updated_since: UpdatedSinceQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> AdvicePage:

@@ -6,6 +6,7 @@ instead of handing each one to the thread pool; only database work goes to a thr
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
@@ -91,15 +92,19 @@ def _aware(value: datetime | None) -> datetime | None:
         raise ValueError("is out of range once converted to UTC") from None
 
 
-def _not_a_number(value: object) -> object:
-    """A date-time is text: a number would be read by pydantic as a Unix time (in seconds or
-    milliseconds, guessed from its size), which is not what the parameter promises."""
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return value
-        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z, not a number")
+# RFC 3339 section 5.6 `date-time`, which the API description promises for `updated_since`:
+# a full date, `T`, a full time and an offset or `Z` (either letter may be lower case).
+# Checked on the text, before parsing, because the parser is lenient: it would take a Unix
+# time (seconds or milliseconds, guessed from its size) or a space for the `T`, which a
+# client should hear about rather than rely on.
+_RFC3339_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _rfc3339_text(value: object) -> object:
+    if value is not None and not (isinstance(value, str) and _RFC3339_DATE_TIME.fullmatch(value)):
+        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z")
     return value
 
 
@@ -128,7 +133,7 @@ UpdatedSinceQuery = Annotated[
         "a zone), deletions included as tombstones, oldest change first.",
         examples=["2026-11-01T00:00:00Z"],
     ),
-    BeforeValidator(_not_a_number),
+    BeforeValidator(_rfc3339_text),
     AfterValidator(_aware),
 ]
 # Any string is looked up: a slug that cannot exist is simply not found (404), not a 422.

@@ -21,7 +21,6 @@ from app.api.deps import (
 from app.api.editing import add_editing_routes
 from app.errors import problem_responses
 from app.models.content import (
-    RFC3339_DATE_TIME,
     ExerciseIn,
     ExercisePage,
     ExercisePatch,
@@ -61,7 +60,7 @@ def list_exercises(
         Query(min_length=1, max_length=100, description="Text in the name or description."),
         AfterValidator(no_control_characters),
     ] = None,
-    updated_since: Annotated[UpdatedSinceQuery, RFC3339_DATE_TIME] = None,
+    updated_since: UpdatedSinceQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> ExercisePage:

@@ -19,7 +19,6 @@ from app.api.deps import (
 from app.api.editing import add_editing_routes
 from app.errors import problem_responses
 from app.models.content import (
-    RFC3339_DATE_TIME,
     ProgrammeIn,
     ProgrammePage,
     ProgrammePatch,
@@ -41,7 +40,7 @@ def list_programmes(
     session: SessionDep,
     secret: SecretDep,
     phase: Annotated[Phase | None, Query(description="Only programmes for this phase.")] = None,
-    updated_since: Annotated[UpdatedSinceQuery, RFC3339_DATE_TIME] = None,
+    updated_since: UpdatedSinceQuery = None,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> ProgrammePage:

@@ -7,7 +7,6 @@ client sees in `?updated_since=` listings. Every write moves `updated_at` forwar
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
@@ -15,7 +14,6 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     ValidationError,
     model_validator,
@@ -147,22 +145,6 @@ class ProgrammeItem(SQLModel, table=True):
 
 # --- Schemas ---------------------------------------------------------------------------------
 
-# RFC 3339 section 5.6 `date-time`, which the API description promises for `updated_since`:
-# a full date, `T`, a full time and an offset or `Z` (either letter may be lower case).
-# Checked on the text, before parsing, because the parser is lenient: it would take a Unix
-# time or a space for the `T`, which a client should hear about rather than rely on.
-_RFC3339_DATE_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
-)
-
-
-def _rfc3339_text(value: Any) -> Any:
-    if value is not None and not (isinstance(value, str) and _RFC3339_DATE_TIME.fullmatch(value)):
-        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z")
-    return value
-
-
-RFC3339_DATE_TIME = BeforeValidator(_rfc3339_text)
 
 V = TypeVar("V")
 
