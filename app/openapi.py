@@ -5,7 +5,8 @@
 - Security: both ways of sending a key are declared; operations that need one (their
   dependencies carry `required_scopes`) require it and name the scopes; public reads accept
   a key optionally (it raises the rate limit).
-- Errors are `application/problem+json`, never `application/json`, each with an example.
+- Errors are `application/problem+json`, never `application/json`, each with the service's
+  own answers as examples (`app.openapi_problems`).
 - Examples on every request and response body (`app.openapi_examples`).
 """
 
@@ -23,7 +24,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from app.errors import PROBLEM_JSON
-from app.openapi_examples import problem_example, request_examples, response_examples
+from app.openapi_examples import request_examples, response_examples
+from app.openapi_problem_examples import PROBLEM_EXAMPLES
 
 DESCRIPTION = (Path(__file__).resolve().parent / "api_description.md").read_text()
 TAGS = [
@@ -110,18 +112,15 @@ def _validation_errors(operation: dict[str, Any]) -> None:
     }
 
 
-def _problem_content(operation: dict[str, Any], path: str) -> None:
+def _problem_content(operation: dict[str, Any]) -> None:
     _validation_errors(operation)
+    provoked = PROBLEM_EXAMPLES.get(operation["operationId"], {})
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         if str(status)[0] in "45" and PROBLEM_JSON in content:
             content.pop("application/json", None)
-            content[PROBLEM_JSON]["examples"] = {
-                "problem": {
-                    "summary": response["description"],
-                    "value": problem_example(int(status), path),
-                }
-            }
+            if str(status) in provoked:
+                content[PROBLEM_JSON]["examples"] = provoked[str(status)]
 
 
 def _text(route: RouteContext, scopes: list[str] | None) -> tuple[str, str]:
@@ -161,7 +160,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         path = route.path_format or ""
         for method in route.methods or ():
             operation = document["paths"][path][method.lower()]
-            _problem_content(operation, path)
+            _problem_content(operation)
             scopes = required_scopes(route)
             operation["summary"], operation["description"] = _text(route, scopes)
             _examples(operation, operation["operationId"])

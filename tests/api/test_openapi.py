@@ -82,18 +82,37 @@ def test_every_operation_has_a_summary_description_and_tag(
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
-def test_every_error_is_documented_as_problem_json_with_an_example(
+def test_every_error_is_documented_as_problem_json_with_examples(
     path: str, method: str, operation: dict[str, Any]
 ) -> None:
     errors = {code: r for code, r in operation["responses"].items() if code[0] in "45"}
-    if path not in ("/healthz", "/metrics"):
-        assert errors, "an operation that can fail documents how"
+    assert "500" in errors, "every route can fail unexpectedly, and says how"
     for code, response in errors.items():
         assert list(response["content"]) == ["application/problem+json"], code
         media = response["content"]["application/problem+json"]
         assert media["schema"] == {"$ref": "#/components/schemas/Problem"}
-        (example,) = media["examples"].values()
-        assert example["value"]["status"] == int(code)
+        assert media["examples"], code
+        for example in media["examples"].values():
+            assert example["value"]["status"] == int(code)
+            assert example["value"]["instance"].startswith(path.split("{")[0])
+
+
+PUBLIC = [(p, m, o) for p, m, o in OPERATIONS if "x-required-scopes" not in o]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), PUBLIC, ids=[f"{m.upper()} {p}" for p, m, _ in PUBLIC]
+)
+def test_a_public_operation_never_says_it_needs_a_key(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    unauthorized = operation["responses"].get("401")
+    if unauthorized is None:
+        return  # probes and metrics: no key is ever read
+    examples = unauthorized["content"]["application/problem+json"]["examples"]
+    assert [e["value"]["detail"] for e in examples.values()] == [
+        "The API key is not valid (unknown or revoked)."
+    ]
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
