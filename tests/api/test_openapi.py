@@ -4,6 +4,7 @@ service's real answers."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,11 @@ from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
 from app.db import PROJECT_ROOT
+from app.models.clients import Scope
 from app.openapi import export_document
-from tests.api.conftest import Caller
+from app.openapi_examples import LOCKED_UP
+from app.openapi_problems import PATH_VALUES
+from tests.api.conftest import Caller, MakeCaller
 
 COMMITTED = PROJECT_ROOT / "openapi" / "openapi.json"
 DOCUMENT: dict[str, Any] = json.loads(COMMITTED.read_text())
@@ -115,6 +119,23 @@ def test_a_public_operation_never_says_it_needs_a_key(
     ]
 
 
+GETS = [(p, m, o) for p, m, o in OPERATIONS if m == "get"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), GETS, ids=[f"GET {p}" for p, _, _ in GETS]
+)
+def test_every_get_documents_if_none_match_and_its_304(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    (header,) = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == "If-None-Match"
+    assert header["required"] is False
+    assert "content" not in operation["responses"]["304"]
+    assert operation["responses"]["304"]["headers"]["ETag"]["required"] is True
+    assert operation["responses"]["200"]["headers"]["ETag"]["required"] is True
+
+
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
 def test_every_body_has_examples(path: str, method: str, operation: dict[str, Any]) -> None:
     for media in operation.get("requestBody", {}).get("content", {}).values():
@@ -191,3 +212,29 @@ def test_the_openapi_check_command_notices_a_stale_file(tmp_path: Path) -> None:
         backpain("openapi", "check", "--output", str(stale), database_url="sqlite://").returncode
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), GETS, ids=[f"GET {p}" for p, _, _ in GETS]
+)
+def test_every_get_answers_304_while_its_etag_is_current(
+    client: TestClient,
+    make_caller: MakeCaller,
+    path: str,
+    method: str,
+    operation: dict[str, Any],
+) -> None:
+    caller = make_caller("etag-reader", *Scope)
+    stored = client.post("/assess", json=LOCKED_UP, headers=caller.headers).json()["id"]
+    values = {"assessment_id": stored, "name": "etag-reader"}
+    kind = path.strip("/").split("/")[0]
+    url = re.sub(r"{(\w+)}", lambda m: values.get(m[1], PATH_VALUES[kind][0]), path)
+    first = client.get(url, headers=caller.headers)
+    assert first.status_code == 200, first.text
+    # Metrics change with every request (this one included): only `*` matches them.
+    validator = "*" if path == "/metrics" else first.headers["etag"]
+    again = client.get(url, headers={**caller.headers, "If-None-Match": validator})
+    assert again.status_code == 304
+    assert again.content == b""
+    if path != "/metrics":
+        assert again.headers["etag"] == first.headers["etag"]
