@@ -2277,6 +2277,19 @@ PROBLEM_EXAMPLES: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
         },
     },
     "list_clients": {
+        "400": {
+            "invalid_cursor": {
+                "summary": "A cursor that was changed, or made for another list",
+                "value": {
+                    "detail": "The cursor is not valid for this listing; start again without `cursor`.",
+                    "instance": "/clients",
+                    "request_id": "6f1c2a8e-3f5b-4c1d-9a7e-2b8d4e6f0a11",
+                    "status": 400,
+                    "title": "Invalid Cursor",
+                    "type": "/problems/invalid-cursor",
+                },
+            }
+        },
         "401": {
             "invalid_key": {
                 "summary": "A key that is unknown or revoked",
@@ -2311,6 +2324,25 @@ PROBLEM_EXAMPLES: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
                     "status": 403,
                     "title": "Forbidden",
                     "type": "/problems/forbidden",
+                },
+            }
+        },
+        "422": {
+            "invalid_limit": {
+                "summary": "`limit` that is not a number",
+                "value": {
+                    "detail": "The request has invalid fields: limit.",
+                    "errors": [
+                        {
+                            "detail": "Input should be a valid integer, unable to parse string as an integer",
+                            "field": "limit",
+                        }
+                    ],
+                    "instance": "/clients",
+                    "request_id": "6f1c2a8e-3f5b-4c1d-9a7e-2b8d4e6f0a11",
+                    "status": 422,
+                    "title": "Unprocessable Content",
+                    "type": "/problems/validation-error",
                 },
             }
         },

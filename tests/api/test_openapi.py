@@ -238,3 +238,30 @@ def test_every_get_answers_304_while_its_etag_is_current(
     assert again.content == b""
     if path != "/metrics":
         assert again.headers["etag"] == first.headers["etag"]
+
+
+PATH_PARAMETERS = [
+    (f"{method.upper()} {path}", parameter)
+    for path, method, operation in OPERATIONS
+    for parameter in operation.get("parameters", [])
+    if parameter["in"] == "path"
+]
+
+
+@pytest.mark.parametrize(("operation", "parameter"), PATH_PARAMETERS)
+def test_every_path_parameter_has_a_description_and_an_example(
+    operation: str, parameter: dict[str, Any]
+) -> None:
+    assert len(parameter["description"]) > 10, parameter["name"]
+    assert parameter["schema"]["examples"], parameter["name"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/exercises/{slug}", "/advice/{slug}", "/programmes/{slug}", "/red-flags/{code}",
+     "/risk-factors/{code}"],
+)  # fmt: skip
+def test_a_public_path_example_names_something_that_exists(client: TestClient, path: str) -> None:
+    parameter = DOCUMENT["paths"][path]["get"]["parameters"][0]
+    (value,) = parameter["schema"]["examples"]
+    assert client.get(path.split("{")[0] + value).status_code == 200
