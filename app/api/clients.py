@@ -78,7 +78,12 @@ def get_client(name: ClientName, admin: ClientsAdmin, session: SessionDep) -> Cl
     responses=problem_responses(403, 404),
 )
 def revoke_client(name: ClientName, admin: ClientsAdmin, session: SessionDep) -> ClientPublic:
-    """Revoke a client's key at once. Its stored assessments stay; the name stays taken."""
+    """Revoke a client's key. Its stored assessments stay; the name stays taken.
+
+    The worker that answers refuses the key from then on; every other worker (and instance)
+    may still accept it for up to a second, as a key that authenticated in the last second
+    is not looked up again.
+    """
     client = clients.revoke_client(session=session, name=name, actor=admin)
     session.commit()
     return clients.to_public(client)
