@@ -5,7 +5,9 @@
 - Security: both ways of sending a key are declared; operations that need one (their
   dependencies carry `required_scopes`) require it and name the scopes; public reads accept
   a key optionally (it raises the rate limit).
-- Errors are `application/problem+json`, never `application/json`, each with an example.
+- Errors are `application/problem+json`, never `application/json`, each with the service's
+  own answers as examples (`app.openapi_problems`).
+- Every GET can answer 304 (ConditionalGetMiddleware): its `If-None-Match` and `ETag`.
 - Examples on every request and response body (`app.openapi_examples`).
 """
 
@@ -23,7 +25,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from app.errors import PROBLEM_JSON
-from app.openapi_examples import problem_example, request_examples, response_examples
+from app.middleware import strong_etag
+from app.openapi_examples import request_examples, response_examples
+from app.openapi_problem_examples import PROBLEM_EXAMPLES
 
 DESCRIPTION = (Path(__file__).resolve().parent / "api_description.md").read_text()
 TAGS = [
@@ -110,18 +114,43 @@ def _validation_errors(operation: dict[str, Any]) -> None:
     }
 
 
-def _problem_content(operation: dict[str, Any], path: str) -> None:
+def _problem_content(operation: dict[str, Any]) -> None:
     _validation_errors(operation)
+    provoked = PROBLEM_EXAMPLES.get(operation["operationId"], {})
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         if str(status)[0] in "45" and PROBLEM_JSON in content:
             content.pop("application/json", None)
-            content[PROBLEM_JSON]["examples"] = {
-                "problem": {
-                    "summary": response["description"],
-                    "value": problem_example(int(status), path),
-                }
-            }
+            if str(status) in provoked:
+                content[PROBLEM_JSON]["examples"] = provoked[str(status)]
+
+
+ETAG_HEADER = {
+    "description": "A strong validator of this answer: send it back in `If-None-Match`.",
+    "required": True,
+    "schema": {"type": "string", "examples": [strong_etag(b"an answer")]},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of the answer you hold (or `*`): if it is still current, the "
+    "answer is a `304` with no body.",
+    "schema": {"type": "string", "examples": [strong_etag(b"an answer")]},
+}
+
+
+def _conditional_get(operation: dict[str, Any]) -> None:
+    """Every successful GET has an ETag, and an If-None-Match that still matches it gets a
+    304 (ConditionalGetMiddleware, around every route)."""
+    operation.setdefault("parameters", []).append(IF_NONE_MATCH)
+    responses = operation["responses"]
+    responses["200"].setdefault("headers", {})["ETag"] = ETAG_HEADER
+    responses["304"] = {
+        "description": "Not Modified: `If-None-Match` names the current `ETag` (or is `*`); "
+        "no body.",
+        "headers": {"ETag": ETAG_HEADER},
+    }
 
 
 def _text(route: RouteContext, scopes: list[str] | None) -> tuple[str, str]:
@@ -161,7 +190,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         path = route.path_format or ""
         for method in route.methods or ():
             operation = document["paths"][path][method.lower()]
-            _problem_content(operation, path)
+            _problem_content(operation)
+            if method == "GET":
+                _conditional_get(operation)
             scopes = required_scopes(route)
             operation["summary"], operation["description"] = _text(route, scopes)
             _examples(operation, operation["operationId"])

@@ -229,26 +229,6 @@ def _invalid_problem(body: dict[str, Any], instance: str) -> Any:
     )
 
 
-PROBLEM_DETAILS = {
-    400: "The cursor is not valid for this listing; start again without `cursor`.",
-    401: "This endpoint needs an API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`.",
-    403: "The API key lacks the `assess` scope.",
-    404: "No exercise with slug 'no-such-exercise'.",
-    409: "The slug 'bird-dog' is already in use.",
-    413: "The request body is over the limit of 65536 bytes for /assess.",
-    415: "Send the body as JSON with `Content-Type: application/json`.",
-    429: "Rate limit of 600 requests a minute reached; retry after 17 seconds.",
-    500: "An unexpected error occurred; it has been logged.",
-    503: "The database is unavailable; nothing was saved. Retry shortly.",
-}
-
-
-def problem_example(status: int, instance: str) -> Any:
-    if status == 422:
-        return _invalid_problem(INVALID, instance)
-    return problem(status, PROBLEM_DETAILS.get(status, "See the title."), instance=instance)
-
-
 # --- Per operation -------------------------------------------------------------------------
 
 

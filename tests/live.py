@@ -11,12 +11,16 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from app.config import normalise_database_url
 
 BACKPAIN = str(Path(sys.executable).parent / "backpain")
 
@@ -141,16 +145,54 @@ class TcpForwarder:
                     end.shutdown(socket.SHUT_RDWR)
 
 
+def postgres_under_test() -> str | None:
+    """TEST_DATABASE_URL (normalised) when it names a PostgreSQL server, else None."""
+    explicit = os.environ.get("TEST_DATABASE_URL")
+    url = normalise_database_url(explicit) if explicit else None
+    return url if url and make_url(url).get_backend_name() == "postgresql" else None
+
+
+@contextmanager
+def throwaway_database(server: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of `server` (a database URL),
+    dropped afterwards: yields its URL."""
+    url = make_url(normalise_database_url(server))
+    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def site_database(folder: Path) -> Iterator[str]:
+    """The database of a live site: a SQLite file in `folder` or, when TEST_DATABASE_URL
+    names a PostgreSQL server (CI), a throw-away database of its own there."""
+    server = postgres_under_test()
+    if server is None:
+        yield f"sqlite:///{folder / 'live.db'}"
+        return
+    with throwaway_database(server) as url:
+        yield url
+
+
 @contextmanager
 def live_site(folder: Path, *scopes: str) -> Iterator[tuple[str, str]]:
-    """A live server on a fresh, migrated, seeded SQLite database in `folder`, and a key
+    """A live server on a fresh, migrated, seeded database (see `site_database`), and a key
     with `scopes`: yields (base URL, key)."""
-    url = f"sqlite:///{folder / 'live.db'}"
-    for command in (("migrate",), ("seed",)):
-        done = backpain(*command, database_url=url)
-        assert done.returncode == 0, done.stderr
-    scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
-    created = backpain("clients", "create", "--name", "live", *scope_args, database_url=url)
-    assert created.returncode == 0, created.stderr
-    with serving(url) as base:
-        yield base, created.stdout.strip()
+    with site_database(folder) as url:
+        for command in (("migrate",), ("seed",)):
+            done = backpain(*command, database_url=url)
+            assert done.returncode == 0, done.stderr
+        scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
+        created = backpain("clients", "create", "--name", "live", *scope_args, database_url=url)
+        assert created.returncode == 0, created.stderr
+        with serving(url) as base:
+            yield base, created.stdout.strip()

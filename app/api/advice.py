@@ -6,12 +6,12 @@ from fastapi import APIRouter
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
+    AdviceSlug,
     CursorQuery,
     LimitQuery,
     PublicCache,
     SecretDep,
     SessionDep,
-    SlugPath,
     UpdatedSinceQuery,
 )
 from app.api.editing import add_editing_routes
@@ -47,7 +47,7 @@ def list_advice(
     operation_id="get_advice",
     responses=problem_responses(404),
 )
-def get_advice(slug: SlugPath, session: SessionDep) -> AdvicePublic:
+def get_advice(slug: AdviceSlug, session: SessionDep) -> AdvicePublic:
     """Get one advice topic: a summary, a Markdown body, sources and related exercises."""
     return advice.get_advice(session=session, slug=slug)
 
@@ -58,6 +58,7 @@ add_editing_routes(
     body=AdviceIn,
     patch=AdvicePatch,
     public=AdvicePublic,
+    slug=AdviceSlug,
     noun="advice",
     a_noun="an advice topic",
 )

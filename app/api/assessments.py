@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
@@ -28,6 +28,22 @@ from app.models.assessments import (
 from app.services import assessments
 
 router = APIRouter(tags=["assessment"], dependencies=[PrivateCache])
+
+AssessmentId = Annotated[
+    uuid.UUID,
+    Path(
+        description="The assessment's `id`, from the answer that stored it (or its `Location`).",
+        examples=["dce50aeb-96f0-544c-bd14-db82992c2d44"],
+    ),
+]
+# Any string is looked up: one that cannot be a subject id has nothing stored (404).
+SubjectId = Annotated[
+    str,
+    Path(
+        description="Your pseudonymous id for the runner, as sent in `subject_id`.",
+        examples=["runner-4821"],
+    ),
+]
 
 
 @router.get(
@@ -63,7 +79,7 @@ def list_assessments(
     responses=problem_responses(403, 404, 422),
 )
 def get_assessment(
-    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+    assessment_id: AssessmentId, client: AssessClient, session: SessionDep
 ) -> Assessment:
     """Get one of your stored assessments."""
     return assessments.get_assessment(session=session, client=client, assessment_id=assessment_id)
@@ -75,7 +91,7 @@ def get_assessment(
     responses=problem_responses(403, 404, 409, 422),
 )
 def explain_assessment(
-    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep, ruleset: RulesetDep
+    assessment_id: AssessmentId, client: AssessClient, session: SessionDep, ruleset: RulesetDep
 ) -> AssessmentExplanation:
     """Explain a stored assessment: every rule evaluated, fired or not, with its inputs.
 
@@ -95,7 +111,7 @@ def explain_assessment(
     responses=problem_responses(403, 404, 422),
 )
 def delete_assessment(
-    assessment_id: uuid.UUID, client: AssessClient, session: SessionDep
+    assessment_id: AssessmentId, client: AssessClient, session: SessionDep
 ) -> Response:
     """Delete one of your stored assessments."""
     assessments.delete_assessment(session=session, client=client, assessment_id=assessment_id)
@@ -107,7 +123,9 @@ def delete_assessment(
     operation_id="erase_subject",
     responses=problem_responses(403, 404, 422),
 )
-def erase_subject(subject_id: str, client: AssessClient, session: SessionDep) -> SubjectErasure:
+def erase_subject(
+    subject_id: SubjectId, client: AssessClient, session: SessionDep
+) -> SubjectErasure:
     """Erase everything stored for one of your subjects (the right to erasure)."""
     deleted = assessments.erase_subject(session=session, client=client, subject_id=subject_id)
     return SubjectErasure(subject_id=subject_id, assessments_deleted=deleted)

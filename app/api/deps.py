@@ -137,7 +137,14 @@ UpdatedSinceQuery = Annotated[
     AfterValidator(_aware),
 ]
 # Any string is looked up: a slug that cannot exist is simply not found (404), not a 422.
-SlugPath = Annotated[str, Path(examples=["bird-dog"])]
+_SLUG = "slug: its stable id in URLs."
+ExerciseSlug = Annotated[str, Path(description=f"The exercise's {_SLUG}", examples=["bird-dog"])]
+AdviceSlug = Annotated[
+    str, Path(description=f"The advice topic's {_SLUG}", examples=["what-to-do-first"])
+]
+ProgrammeSlug = Annotated[
+    str, Path(description=f"The programme's {_SLUG}", examples=["runner-strength"])
+]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
 
 

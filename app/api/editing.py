@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from app.api.deps import ContentEditor, PrivateCache, SessionDep, SlugPath
+from app.api.deps import ContentEditor, PrivateCache, SessionDep
 from app.errors import WRITE_ERRORS, problem_responses
 from app.services import content_admin
 
@@ -23,30 +23,34 @@ def add_editing_routes(
     body: type[BaseModel],
     patch: type[BaseModel],
     public: type[BaseModel],
+    slug: Any,
     noun: str,
     a_noun: str,
     delete_conflicts: bool = False,
 ) -> None:
-    """Add POST "", PUT/PATCH/DELETE "/{slug}" to `router` for one kind of item."""
+    """Add POST "", PUT/PATCH/DELETE "/{slug}" to `router` for one kind of item (`slug`: the
+    annotated type of its path parameter)."""
 
     def create(body: Any, editor: ContentEditor, session: SessionDep, response: Response) -> Any:
         created = content_admin.create(session, kind, body, actor=editor)
         response.headers["Location"] = created.href
         return created
 
-    def replace(slug: SlugPath, body: Any, editor: ContentEditor, session: SessionDep) -> Any:
+    def replace(slug: str, body: Any, editor: ContentEditor, session: SessionDep) -> Any:
         return content_admin.replace(session, kind, slug, body, actor=editor)
 
-    def update(slug: SlugPath, body: Any, editor: ContentEditor, session: SessionDep) -> Any:
+    def update(slug: str, body: Any, editor: ContentEditor, session: SessionDep) -> Any:
         changes = body.model_dump(exclude_unset=True)
         return content_admin.patch(session, kind, slug, changes, actor=editor)
 
-    def delete(slug: SlugPath, editor: ContentEditor, session: SessionDep) -> Response:
+    def delete(slug: str, editor: ContentEditor, session: SessionDep) -> Response:
         content_admin.delete(session, kind, slug, actor=editor)
         return Response(status_code=204)
 
     for function, body_type in ((create, body), (replace, body), (update, patch)):
         function.__annotations__.update({"body": body_type, "return": public})
+    for with_slug in (replace, update, delete):
+        with_slug.__annotations__["slug"] = slug
 
     create.__doc__ = f"Create {a_noun} (scope `content:write`); audited."
     replace.__doc__ = f"Replace {a_noun} with the body (scope `content:write`); audited."

@@ -10,11 +10,11 @@ from pydantic import AfterValidator
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
     CursorQuery,
+    ExerciseSlug,
     LimitQuery,
     PublicCache,
     SecretDep,
     SessionDep,
-    SlugPath,
     UpdatedSinceQuery,
     no_control_characters,
 )
@@ -93,7 +93,7 @@ def list_exercises(
     operation_id="get_exercise",
     responses=problem_responses(404),
 )
-def get_exercise(slug: SlugPath, session: SessionDep) -> ExercisePublic:
+def get_exercise(slug: ExerciseSlug, session: SessionDep) -> ExercisePublic:
     """Get one exercise: dosage, ordered steps, cautions and sources."""
     return exercises.get_exercise(session=session, slug=slug)
 
@@ -104,6 +104,7 @@ add_editing_routes(
     body=ExerciseIn,
     patch=ExercisePatch,
     public=ExercisePublic,
+    slug=ExerciseSlug,
     noun="exercise",
     a_noun="an exercise",
     delete_conflicts=True,  # an exercise still in a programme

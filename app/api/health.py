@@ -31,13 +31,15 @@ class ReadinessReport(BaseModel):
     migrations: MigrationState
 
 
-@router.get("/healthz", operation_id="healthz")
+# Probes touch no rate limit and no key; like every route, they can fail unexpectedly (a 500
+# from the last-resort handler), and /readyz says when the database is not ready (503).
+@router.get("/healthz", operation_id="healthz", responses=problem_responses(500))
 def healthz() -> Liveness:
     """The process is alive (never touches the database)."""
     return Liveness(status="ok")
 
 
-@router.get("/readyz", operation_id="readyz", responses=problem_responses(503))
+@router.get("/readyz", operation_id="readyz", responses=problem_responses(500, 503))
 def readyz(engine: EngineDep) -> ReadinessReport:
     """The database is reachable and its schema is at the newest migration.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from app.errors import problem_responses
 from app.metrics import exposition
 
 router = APIRouter(tags=["health"])
@@ -17,7 +18,9 @@ router = APIRouter(tags=["health"])
         200: {
             "description": "Prometheus text exposition format.",
             "content": {"text/plain": {"schema": {"type": "string"}}},
-        }
+        },
+        # Reading the workers' samples can fail (PROMETHEUS_MULTIPROC_DIR gone, say).
+        **problem_responses(500),
     },
 )
 def metrics() -> Response:

@@ -10,10 +10,10 @@ from app.api.deps import (
     DEFAULT_PAGE_SIZE,
     CursorQuery,
     LimitQuery,
+    ProgrammeSlug,
     PublicCache,
     SecretDep,
     SessionDep,
-    SlugPath,
     UpdatedSinceQuery,
 )
 from app.api.editing import add_editing_routes
@@ -61,7 +61,7 @@ def list_programmes(
     operation_id="get_programme",
     responses=problem_responses(404),
 )
-def get_programme(slug: SlugPath, session: SessionDep) -> ProgrammePublic:
+def get_programme(slug: ProgrammeSlug, session: SessionDep) -> ProgrammePublic:
     """Get one programme: who it is for, when to stop, and its exercises in order."""
     return programmes.get_programme(session=session, slug=slug)
 
@@ -72,6 +72,7 @@ add_editing_routes(
     body=ProgrammeIn,
     patch=ProgrammePatch,
     public=ProgrammePublic,
+    slug=ProgrammeSlug,
     noun="programme",
     a_noun="a programme",
 )

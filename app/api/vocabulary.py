@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from app.api.deps import (
     DEFAULT_PAGE_SIZE,
@@ -18,6 +20,21 @@ from app.services import vocabulary
 
 router = APIRouter(tags=["vocabulary"], dependencies=[PublicCache])
 
+# Any string is looked up: a code that does not exist is simply not found (404).
+RedFlagCode = Annotated[
+    str,
+    Path(
+        description="A red flag's `code`, as /assess answers name it.",
+        examples=["saddle_anaesthesia"],
+    ),
+]
+RiskFactorCode = Annotated[
+    str,
+    Path(
+        description="A risk factor's `code`, as /assess answers name it.", examples=["sit_then_run"]
+    ),
+]
+
 
 @router.get("/red-flags", operation_id="list_red_flags", responses=problem_responses(400, 422))
 def list_red_flags(
@@ -31,7 +48,7 @@ def list_red_flags(
 
 
 @router.get("/red-flags/{code}", operation_id="get_red_flag", responses=problem_responses(404))
-def get_red_flag(code: str, ruleset: RulesetDep) -> RedFlagInfo:
+def get_red_flag(code: RedFlagCode, ruleset: RulesetDep) -> RedFlagInfo:
     """Get one red flag by its code."""
     return vocabulary.get_red_flag(ruleset=ruleset, code=code)
 
@@ -52,6 +69,6 @@ def list_risk_factors(
 @router.get(
     "/risk-factors/{code}", operation_id="get_risk_factor", responses=problem_responses(404)
 )
-def get_risk_factor(code: str, ruleset: RulesetDep) -> RiskFactorInfo:
+def get_risk_factor(code: RiskFactorCode, ruleset: RulesetDep) -> RiskFactorInfo:
     """Get one risk factor by its code."""
     return vocabulary.get_risk_factor(ruleset=ruleset, code=code)

@@ -23,12 +23,14 @@ from app.errors import CONFLICT, NOT_FOUND, ProblemError
 from app.models.clients import (
     CLIENT_NAME_PATTERN,
     ApiClient,
+    ClientPage,
     ClientPublic,
     ClientWithKey,
     Principal,
     Scope,
 )
 from app.services import audit
+from app.services.paging import Ordering, keyset_page, text_key
 
 KEY_PREFIX = "bp_"
 _KEY_BYTES = 32
@@ -103,7 +105,21 @@ def with_key(client: ApiClient, key: str) -> ClientWithKey:
 
 
 def list_clients(*, session: Session) -> list[ApiClient]:
+    """Every client, by name (for the command line, which prints them all)."""
     return list(session.exec(select(ApiClient).order_by(col(ApiClient.name))))
+
+
+BY_NAME = Ordering("client:name", [text_key(ApiClient.name)])
+
+
+def list_client_page(
+    *, session: Session, limit: int, cursor: str | None, secret: str
+) -> ClientPage:
+    """One page of clients, revoked ones included, by name (names are unique)."""
+    page = keyset_page(
+        session, select(ApiClient), ordering=BY_NAME, limit=limit, cursor=cursor, secret=secret
+    )
+    return ClientPage(items=[to_public(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 def get_client(*, session: Session, name: str) -> ApiClient:

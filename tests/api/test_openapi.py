@@ -4,6 +4,7 @@ service's real answers."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,11 @@ from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
 from app.db import PROJECT_ROOT
+from app.models.clients import Scope
 from app.openapi import export_document
-from tests.api.conftest import Caller
+from app.openapi_examples import LOCKED_UP
+from app.openapi_problems import PATH_VALUES
+from tests.api.conftest import Caller, MakeCaller
 
 COMMITTED = PROJECT_ROOT / "openapi" / "openapi.json"
 DOCUMENT: dict[str, Any] = json.loads(COMMITTED.read_text())
@@ -82,18 +86,54 @@ def test_every_operation_has_a_summary_description_and_tag(
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
-def test_every_error_is_documented_as_problem_json_with_an_example(
+def test_every_error_is_documented_as_problem_json_with_examples(
     path: str, method: str, operation: dict[str, Any]
 ) -> None:
     errors = {code: r for code, r in operation["responses"].items() if code[0] in "45"}
-    if path not in ("/healthz", "/metrics"):
-        assert errors, "an operation that can fail documents how"
+    assert "500" in errors, "every route can fail unexpectedly, and says how"
     for code, response in errors.items():
         assert list(response["content"]) == ["application/problem+json"], code
         media = response["content"]["application/problem+json"]
         assert media["schema"] == {"$ref": "#/components/schemas/Problem"}
-        (example,) = media["examples"].values()
-        assert example["value"]["status"] == int(code)
+        assert media["examples"], code
+        for example in media["examples"].values():
+            assert example["value"]["status"] == int(code)
+            assert example["value"]["instance"].startswith(path.split("{")[0])
+
+
+PUBLIC = [(p, m, o) for p, m, o in OPERATIONS if "x-required-scopes" not in o]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), PUBLIC, ids=[f"{m.upper()} {p}" for p, m, _ in PUBLIC]
+)
+def test_a_public_operation_never_says_it_needs_a_key(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    unauthorized = operation["responses"].get("401")
+    if unauthorized is None:
+        return  # probes and metrics: no key is ever read
+    examples = unauthorized["content"]["application/problem+json"]["examples"]
+    assert [e["value"]["detail"] for e in examples.values()] == [
+        "The API key is not valid (unknown or revoked)."
+    ]
+
+
+GETS = [(p, m, o) for p, m, o in OPERATIONS if m == "get"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), GETS, ids=[f"GET {p}" for p, _, _ in GETS]
+)
+def test_every_get_documents_if_none_match_and_its_304(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    (header,) = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == "If-None-Match"
+    assert header["required"] is False
+    assert "content" not in operation["responses"]["304"]
+    assert operation["responses"]["304"]["headers"]["ETag"]["required"] is True
+    assert operation["responses"]["200"]["headers"]["ETag"]["required"] is True
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
@@ -172,3 +212,56 @@ def test_the_openapi_check_command_notices_a_stale_file(tmp_path: Path) -> None:
         backpain("openapi", "check", "--output", str(stale), database_url="sqlite://").returncode
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), GETS, ids=[f"GET {p}" for p, _, _ in GETS]
+)
+def test_every_get_answers_304_while_its_etag_is_current(
+    client: TestClient,
+    make_caller: MakeCaller,
+    path: str,
+    method: str,
+    operation: dict[str, Any],
+) -> None:
+    caller = make_caller("etag-reader", *Scope)
+    stored = client.post("/assess", json=LOCKED_UP, headers=caller.headers).json()["id"]
+    values = {"assessment_id": stored, "name": "etag-reader"}
+    kind = path.strip("/").split("/")[0]
+    url = re.sub(r"{(\w+)}", lambda m: values.get(m[1], PATH_VALUES[kind][0]), path)
+    first = client.get(url, headers=caller.headers)
+    assert first.status_code == 200, first.text
+    # Metrics change with every request (this one included): only `*` matches them.
+    validator = "*" if path == "/metrics" else first.headers["etag"]
+    again = client.get(url, headers={**caller.headers, "If-None-Match": validator})
+    assert again.status_code == 304
+    assert again.content == b""
+    if path != "/metrics":
+        assert again.headers["etag"] == first.headers["etag"]
+
+
+PATH_PARAMETERS = [
+    (f"{method.upper()} {path}", parameter)
+    for path, method, operation in OPERATIONS
+    for parameter in operation.get("parameters", [])
+    if parameter["in"] == "path"
+]
+
+
+@pytest.mark.parametrize(("operation", "parameter"), PATH_PARAMETERS)
+def test_every_path_parameter_has_a_description_and_an_example(
+    operation: str, parameter: dict[str, Any]
+) -> None:
+    assert len(parameter["description"]) > 10, parameter["name"]
+    assert parameter["schema"]["examples"], parameter["name"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/exercises/{slug}", "/advice/{slug}", "/programmes/{slug}", "/red-flags/{code}",
+     "/risk-factors/{code}"],
+)  # fmt: skip
+def test_a_public_path_example_names_something_that_exists(client: TestClient, path: str) -> None:
+    parameter = DOCUMENT["paths"][path]["get"]["parameters"][0]
+    (value,) = parameter["schema"]["examples"]
+    assert client.get(path.split("{")[0] + value).status_code == 200

@@ -1,0 +1,47 @@
+"""What DELETE /clients/{name} promises: the worker that revokes a key refuses it at once
+(tests/api/test_auth.py); any other worker, which did not see the revocation happen, may
+accept the key for up to a second and never longer."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from app.db import utcnow
+from app.models.clients import ApiClient
+from app.services import clients
+from tests.api.conftest import Caller
+
+
+def revoked_elsewhere(session: Session, caller: Caller) -> None:
+    """The key revoked by another worker: the row changes, this process's cache does not."""
+    session.execute(
+        update(ApiClient).where(col(ApiClient.id) == caller.client.id).values(revoked_at=utcnow())
+    )
+    session.commit()
+
+
+def test_a_key_revoked_by_another_worker_works_here_for_a_second_at_most(
+    client: TestClient, session: Session, runner_app: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert client.get("/assessments", headers=runner_app.headers).status_code == 200
+    revoked_elsewhere(session, runner_app)
+    assert client.get("/assessments", headers=runner_app.headers).status_code == 200
+
+    later = time.monotonic() + clients.recent_keys.max_age + 0.01
+    monkeypatch.setattr(clients.time, "monotonic", lambda: later)
+    response = client.get("/assessments", headers=runner_app.headers)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The API key is not valid (unknown or revoked)."
+
+
+def test_the_revoke_operation_says_other_workers_may_lag_a_second(client: TestClient) -> None:
+    description = client.get("/openapi.json").json()["paths"]["/clients/{name}"]["delete"][
+        "description"
+    ]
+    assert "up to a second" in description
+    assert "at once" not in description
