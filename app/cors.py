@@ -17,7 +17,14 @@ from app.observability import REQUEST_ID_HEADER
 CORS_REFUSED = ProblemType("cors-refused", 400, "CORS Request Refused")
 
 ALLOWED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ALLOWED_HEADERS = ("Authorization", "X-API-Key", "Content-Type", REQUEST_ID_HEADER)
+# If-None-Match: a browser app revalidates what it cached with the ETag (304 Not Modified).
+ALLOWED_HEADERS = (
+    "Authorization",
+    "X-API-Key",
+    "Content-Type",
+    "If-None-Match",
+    REQUEST_ID_HEADER,
+)
 # What scripts on an allowed origin may read of an answer besides the safelisted headers.
 EXPOSED_HEADERS = (
     REQUEST_ID_HEADER,

@@ -138,10 +138,19 @@ def test_an_allowed_preflight_lists_what_the_api_allows(cors_client: TestClient)
     assert allowed.headers["access-control-allow-origin"] == APP_ORIGIN
     assert allowed.headers["access-control-allow-methods"] == "GET, POST, PUT, PATCH, DELETE"
     assert allowed.headers["access-control-allow-headers"] == (
-        "Accept, Accept-Language, Authorization, Content-Language, Content-Type, X-API-Key, "
-        "X-Request-ID"
+        "Accept, Accept-Language, Authorization, Content-Language, Content-Type, "
+        "If-None-Match, X-API-Key, X-Request-ID"
     )
     assert allowed.headers["access-control-max-age"] == "600"
+
+
+def test_a_browser_app_may_revalidate_with_if_none_match(cors_client: TestClient) -> None:
+    allowed = preflight(cors_client, APP_ORIGIN, "GET", "If-None-Match")
+    assert allowed.status_code == 200
+    etag = cors_client.get("/exercises", headers={"Origin": APP_ORIGIN}).headers["etag"]
+    again = cors_client.get("/exercises", headers={"Origin": APP_ORIGIN, "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["access-control-allow-origin"] == APP_ORIGIN
 
 
 def test_answers_to_another_origin_carry_no_cors_permission(cors_client: TestClient) -> None:
@@ -189,7 +198,8 @@ def test_a_preflight_asking_for_other_headers_is_a_problem_naming_them(
     assert_cors_refusal(
         response,
         "CORS preflight refused: the headers 'x-secret', 'if-match' are not allowed (only "
-        "Authorization, X-API-Key, Content-Type, X-Request-ID and the CORS-safelisted ones).",
+        "Authorization, X-API-Key, Content-Type, If-None-Match, X-Request-ID and the "
+        "CORS-safelisted ones).",
     )
 
 
