@@ -151,8 +151,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     """Alembic configuration pointing at the top-level migrations/ folder.
 
-    With `connection`, env.py migrates through it (tests, the CLI); without, env.py reads
-    DATABASE_URL from the settings.
+    With `connection` (not in a transaction), env.py migrates through it (tests, the CLI);
+    without, env.py reads DATABASE_URL from the settings.
     """
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -170,17 +170,60 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+class MigrationError(Exception):
+    """A migration left the database inconsistent; its transaction was rolled back."""
+
+
+@contextmanager
+def migration_transaction(connection: Connection) -> Iterator[None]:
+    """The one transaction a migration run happens in (env.py opens it).
+
+    On SQLite, foreign keys are off around it: batch mode rebuilds a table by copying it,
+    dropping the original and renaming the copy, and with foreign keys on the drop fires
+    the ON DELETE rules of the tables that refer to it (CASCADE empties them, RESTRICT
+    refuses). The pragma does nothing inside a transaction, so it is set on the driver's
+    connection before BEGIN; `PRAGMA foreign_key_check` then proves, before the commit, that
+    every reference still holds (SQLite's own recipe for schema changes).
+    """
+    if connection.in_transaction():
+        raise MigrationError(
+            "migrations need a connection outside a transaction "
+            "(they begin their own; on SQLite foreign keys cannot be switched off inside one)"
+        )
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    assert not driver.in_transaction
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with connection.begin():
+            yield
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                rows = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in broken[:5])
+                raise MigrationError(
+                    f"the migration broke {len(broken)} foreign key reference(s) "
+                    f"({rows}); nothing was changed"
+                )
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    # A connection, not a transaction: env.py begins it (see migration_transaction).
+    with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         command.downgrade(alembic_config(connection), revision)
 
 
