@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from app.config import load_settings
-from app.db import create_db_engine
+from app.db import PROJECT_ROOT, create_db_engine
 from app.models import Exercise, Programme, ProgrammeItem
 
 
@@ -72,3 +75,57 @@ def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert target.exists()
+
+
+def test_the_suite_leaves_the_database_named_by_test_database_url_untouched(
+    fresh_database_url: str, is_sqlite: bool
+) -> None:
+    """TEST_DATABASE_URL only names a server: a run makes its own database there and drops
+    it. Here the named database is also the DATABASE_URL of a developer's server, holding
+    data; a run of the suite on it leaves that data, and no database of its own, behind."""
+    if is_sqlite:
+        pytest.skip("TEST_DATABASE_URL is for PostgreSQL")
+    developer = create_db_engine(load_settings(database_url=fresh_database_url))
+    name = developer.url.database
+    try:
+        with developer.begin() as connection:
+            connection.execute(text("CREATE TABLE developer_data (note text)"))
+            connection.execute(text("INSERT INTO developer_data VALUES ('keep me')"))
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_db.py::test_datetimes_come_back_aware_and_in_utc",
+            ],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "TEST_DATABASE_URL": fresh_database_url,
+                "DATABASE_URL": fresh_database_url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        with developer.connect() as connection:
+            notes = connection.execute(text("SELECT note FROM developer_data")).scalars().all()
+            tables = connection.dialect.get_table_names(connection)
+            leftovers = (
+                connection.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+                    {"prefix": f"{name}\\_%"},
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        developer.dispose()
+    assert notes == ["keep me"]
+    assert tables == ["developer_data"]  # not migrated, not seeded
+    assert leftovers == []  # the run's own database is gone
