@@ -31,7 +31,7 @@ def _err(message: str) -> None:
 @contextmanager
 def session_for(settings: Settings) -> Iterator[Session]:
     """A session on a fresh engine, disposed afterwards (one command, one connection)."""
-    engine = create_db_engine(settings)
+    engine = create_db_engine(settings, serving=False)
     try:
         with session_scope(engine) as session:
             yield session
@@ -42,7 +42,7 @@ def session_for(settings: Settings) -> Iterator[Session]:
 def _migrate_to(settings: Settings, revision: str, *, down: bool) -> str | None:
     from app.db import downgrade, upgrade
 
-    engine = create_db_engine(settings)
+    engine = create_db_engine(settings, serving=False)
     try:
         with exclusive(engine, PRESTART_LOCK):
             (downgrade if down else upgrade)(engine, revision)

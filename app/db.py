@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from psycopg.abc import PQGen
 from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -88,8 +92,94 @@ def _json_strict(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
-    """The engine for `settings.database_url`; makes the SQLite file's folder on demand."""
+_Answer = TypeVar("_Answer")
+# psycopg's own step between checks for Ctrl-C while it waits.
+_WAIT_INTERVAL_SECONDS = 0.1
+
+
+class _AnsweringConnection(psycopg.Connection[Any]):
+    """A psycopg connection that waits at most `answer_timeout` seconds for each answer.
+
+    TCP keepalives and tcp_user_timeout find a peer that is gone, but not one whose TCP
+    stack still acknowledges while nothing answers (a frozen proxy or server, a half-dead
+    middlebox): libpq would wait for ever, holding the request and its pooled connection.
+    Past the deadline the connection is closed, so SQLAlchemy sees a disconnect, drops the
+    pooled connection and the request is answered 503.
+    """
+
+    answer_timeout: float | None = None
+
+    def wait(
+        self,
+        gen: PQGen[_Answer],
+        interval: float = _WAIT_INTERVAL_SECONDS,
+        timeout: float | None = None,
+    ) -> _Answer:
+        if timeout is not None or self.answer_timeout is None:  # the caller's own deadline
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, self.answer_timeout)
+        except psycopg.errors._WaitTimeout:
+            self.pgconn.finish()  # what was sent may still arrive: the connection is unusable
+            raise psycopg.OperationalError(
+                f"the database did not answer within {self.answer_timeout:g} s; connection closed"
+            ) from None
+
+
+@dataclass(frozen=True)
+class PostgresLimits:
+    connect_args: dict[str, Any]  # for libpq
+    answer_timeout: int | None  # for _AnsweringConnection; None: wait as long as it takes
+
+
+def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
+    """Limits that bound every wait on PostgreSQL, all from one setting,
+    DB_CONNECT_TIMEOUT_SECONDS (C):
+
+    - connect_timeout C: to open a connection;
+    - tcp_user_timeout C: for sent bytes to be acknowledged, so that a network dropping
+      packets breaks the connection instead of retransmitting for a quarter of an hour;
+    - keepalives after C idle, 3 probes ceil(C/3) apart: an idle pooled connection whose
+      peer vanished is found dead in about 2C;
+    and, for an engine that serves requests (not the CLI's, whose migrations, purges and
+    prestart lock may rightly take long):
+    - statement_timeout 3C: the server cancels a statement that runs longer;
+    - `answer_timeout` 4C: a connection gets no answer at all for that long (the statement
+      timeout plus C for its cancellation to come back) and is closed.
+    """
+    seconds = settings.db_connect_timeout_seconds
+    args: dict[str, Any] = {
+        "connect_timeout": seconds,
+        "tcp_user_timeout": seconds * 1000,
+        "keepalives": 1,
+        "keepalives_idle": seconds,
+        "keepalives_interval": math.ceil(seconds / 3),
+        "keepalives_count": 3,
+    }
+    if not serving:
+        return PostgresLimits(connect_args=args, answer_timeout=None)
+    statement = f"-c statement_timeout={3 * seconds * 1000}"
+    given = settings.url.query.get("options")
+    args["options"] = f"{given} {statement}" if isinstance(given, str) else statement
+    return PostgresLimits(connect_args=args, answer_timeout=4 * seconds)
+
+
+def _answering_connect(answer_timeout: float) -> Any:
+    def connect(
+        dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
+    ) -> _AnsweringConnection:
+        connection = _AnsweringConnection.connect(*cargs, **cparams)
+        connection.answer_timeout = answer_timeout
+        return connection
+
+    return connect
+
+
+def create_db_engine(settings: Settings, *, serving: bool = True, **kwargs: Any) -> Engine:
+    """The engine for `settings.database_url`; makes the SQLite file's folder on demand.
+
+    `serving=False` (the CLI) lifts the PostgreSQL limits on how long a statement may run
+    (see postgres_limits)."""
     url = settings.url
     if settings.is_sqlite:
         database = url.database
@@ -105,18 +195,23 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(
+    limits = postgres_limits(settings, serving=serving)
+    engine = create_engine(
         url,
         # Bound values are health data: never in an exception's text, so never in a log.
         hide_parameters=True,
         json_serializer=_json_strict,
+        # A pooled connection is tried before use: one the database dropped is replaced.
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_connect_timeout_seconds,
-        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+        connect_args=limits.connect_args,
         **kwargs,
     )
+    if limits.answer_timeout is not None:
+        event.listen(engine, "do_connect", _answering_connect(limits.answer_timeout))
+    return engine
 
 
 @contextmanager

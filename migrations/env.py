@@ -49,7 +49,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_migrations(connection)
         return
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(get_settings(), serving=False)
     try:
         with engine.connect() as connection:
             run_migrations(connection)

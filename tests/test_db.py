@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from app.config import load_settings
+from app.config import Settings, load_settings
 from app.db import PROJECT_ROOT, create_db_engine
 from app.models import Exercise, Programme, ProgrammeItem
 
@@ -129,3 +130,57 @@ def test_the_suite_leaves_the_database_named_by_test_database_url_untouched(
     assert notes == ["keep me"]
     assert tables == ["developer_data"]  # not migrated, not seeded
     assert leftovers == []  # the run's own database is gone
+
+
+def test_postgres_connections_find_a_dead_network_within_the_connect_timeout(
+    settings: Settings, is_sqlite: bool
+) -> None:
+    """A network that drops packets (no reset, no refusal) breaks the connection after
+    DB_CONNECT_TIMEOUT_SECONDS of unacknowledged data (tcp_user_timeout), and an idle one
+    is probed (keepalives), instead of TCP retransmitting for a quarter of an hour."""
+    if is_sqlite:
+        pytest.skip("PostgreSQL's TCP connections")
+    engine = create_db_engine(settings.model_copy(update={"db_connect_timeout_seconds": 3}))
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            sock = socket.socket(fileno=os.dup(raw.pgconn.socket))
+            try:
+                options = {
+                    name: sock.getsockopt(level, getattr(socket, name))
+                    for level, name in [
+                        (socket.SOL_SOCKET, "SO_KEEPALIVE"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPIDLE"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPINTVL"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPCNT"),
+                        (socket.IPPROTO_TCP, "TCP_USER_TIMEOUT"),
+                    ]
+                }
+            finally:
+                sock.close()
+    finally:
+        engine.dispose()
+    assert options == {
+        "SO_KEEPALIVE": 1,
+        "TCP_KEEPIDLE": 3,
+        "TCP_KEEPINTVL": 1,
+        "TCP_KEEPCNT": 3,
+        "TCP_USER_TIMEOUT": 3000,
+    }
+
+
+@pytest.mark.parametrize(("serving", "limit"), [(True, "9s"), (False, "0")])
+def test_a_statement_may_run_three_connect_timeouts_when_serving_and_unbounded_in_the_cli(
+    settings: Settings, is_sqlite: bool, serving: bool, limit: str
+) -> None:
+    if is_sqlite:
+        pytest.skip("PostgreSQL's statement_timeout")
+    engine = create_db_engine(
+        settings.model_copy(update={"db_connect_timeout_seconds": 3}), serving=serving
+    )
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == limit
+    finally:
+        engine.dispose()
