@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ import psycopg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from psycopg import pq
 from psycopg.abc import PQGen
 from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -24,6 +27,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
 from app.config import Settings
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -98,7 +103,8 @@ _WAIT_INTERVAL_SECONDS = 0.1
 
 
 class _AnsweringConnection(psycopg.Connection[Any]):
-    """A psycopg connection that waits at most `answer_timeout` seconds for each answer.
+    """A psycopg connection that waits at most `answer_timeout` seconds for each answer,
+    and settles a COMMIT whose answer never came.
 
     TCP keepalives and tcp_user_timeout find a peer that is gone, but not one whose TCP
     stack still acknowledges while nothing answers (a frozen proxy or server, a half-dead
@@ -108,6 +114,8 @@ class _AnsweringConnection(psycopg.Connection[Any]):
     """
 
     answer_timeout: float | None = None
+    # The arguments it was opened with: how to reach the database again (see _settle).
+    opened_with: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
 
     def wait(
         self,
@@ -124,6 +132,68 @@ class _AnsweringConnection(psycopg.Connection[Any]):
             raise psycopg.OperationalError(
                 f"the database did not answer within {self.answer_timeout:g} s; connection closed"
             ) from None
+
+    def commit(self) -> None:
+        """Commit; if the connection is lost once COMMIT has been sent, ask the database
+        whether it committed before saying it did not.
+
+        Lost then, the COMMIT may have been carried out with only its answer lost: telling
+        the caller "not saved" would be a lie that a retry turns into a duplicate. So the
+        transaction's id is read first (one round trip, only for a transaction that wrote),
+        and a COMMIT without an answer is settled: it returns if the database says the
+        transaction committed, and raises if it was rolled back or cannot be asked.
+        """
+        if self.pgconn.transaction_status != pq.TransactionStatus.INTRANS:
+            super().commit()
+            return
+        row = self.execute("SELECT pg_current_xact_id_if_assigned()::text").fetchone()
+        if row is None or row[0] is None:  # nothing written: nothing to lose
+            super().commit()
+            return
+        xid, pid = int(row[0]), self.info.backend_pid
+        try:
+            super().commit()
+        except psycopg.OperationalError as error:
+            if not self.closed:  # the database answered: it refused the commit
+                raise
+            outcome = self._settle(xid, pid)
+            if outcome == "committed":
+                log.warning("a COMMIT's answer was lost; the database says it committed")
+                return
+            if outcome is None:
+                raise psycopg.OperationalError(
+                    "COMMIT got no answer, and the database could not be asked whether it committed"
+                ) from error
+            raise
+
+    def _settle(self, xid: int, pid: int) -> str | None:
+        """'committed' or 'aborted': what became of transaction `xid`, asked on new
+        connections until the answer timeout; None if the database could not be asked.
+
+        A transaction still in progress is one whose COMMIT has not arrived (yet) and
+        whose server process has not noticed that its client is gone: that process is
+        stopped (only if it still runs that transaction), so that the answer is final.
+        """
+        cargs, cparams = self.opened_with
+        deadline = time.monotonic() + (self.answer_timeout or 0)
+        while time.monotonic() < deadline:
+            try:
+                with _AnsweringConnection.connect(*cargs, **cparams, autocommit=True) as probe:
+                    probe.answer_timeout = self.answer_timeout
+                    status = probe.execute(
+                        "SELECT pg_xact_status(%s::text::xid8)", [str(xid)]
+                    ).fetchone()
+                    if status is not None and status[0] in ("committed", "aborted"):
+                        return str(status[0])
+                    probe.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE pid = %s AND backend_xid::text = %s",
+                        [pid, str(xid % 2**32)],  # backend_xid: the id's low 32 bits
+                    )
+            except psycopg.OperationalError:
+                pass  # not reachable yet; try again until the deadline
+            time.sleep(_WAIT_INTERVAL_SECONDS)
+        return None
 
 
 @dataclass(frozen=True)
@@ -170,6 +240,7 @@ def _answering_connect(answer_timeout: float) -> Any:
     ) -> _AnsweringConnection:
         connection = _AnsweringConnection.connect(*cargs, **cparams)
         connection.answer_timeout = answer_timeout
+        connection.opened_with = (tuple(cargs), dict(cparams))
         return connection
 
     return connect

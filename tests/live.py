@@ -109,6 +109,9 @@ class TcpForwarder:
       silence). thaw() passes on what was held, as a network that comes back delivers what
       its senders retransmit, except on connections an end gave up on meanwhile: those are
       reset and what they sent is dropped (a sender that gave up retransmits nothing).
+    - freeze_at(marker, deliver=...): the same freeze, from the moment the service sends
+      bytes containing `marker` (e.g. b"COMMIT"); with deliver, those bytes get through
+      first (the database gets the COMMIT, its answer is lost), without, they are held.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -117,6 +120,7 @@ class TcpForwarder:
         self._listener: socket.socket | None = None
         self._links: set[_Link] = set()
         self._frozen = False
+        self._trigger: tuple[bytes, bool] | None = None  # see freeze_at()
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -144,9 +148,13 @@ class TcpForwarder:
         with self._lock:
             self._frozen = True
 
+    def freeze_at(self, marker: bytes, *, deliver: bool) -> None:
+        with self._lock:
+            self._trigger = (marker, deliver)
+
     def thaw(self) -> None:
         with self._lock:
-            self._frozen = False
+            self._frozen, self._trigger = False, None
             for link in list(self._links):
                 if link.hung_up:
                     self._links.discard(link)
@@ -180,6 +188,12 @@ class TcpForwarder:
         try:
             while chunk := source.recv(65536):
                 with self._lock:
+                    if self._trigger and source is link.client and self._trigger[0] in chunk:
+                        self._frozen, deliver = True, self._trigger[1]
+                        self._trigger = None
+                        if deliver:
+                            sink.sendall(chunk)
+                            continue
                     if self._frozen:
                         link.held[source].append(chunk)
                         continue

@@ -8,6 +8,7 @@ on, every socket left open, as when a network drops packets).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from app.config import load_settings
 from app.db import create_db_engine
@@ -85,6 +87,7 @@ def live_site(postgres_url: str, running_forwarder: TcpForwarder) -> Iterator[Si
         "--workers",
         "2",
         DB_CONNECT_TIMEOUT_SECONDS=str(TIMEOUT),
+        RATE_LIMIT_PER_MINUTE="1000000",  # the writers below are not what is tested
     ) as base:
         yield Site(base, created.stdout.strip())
 
@@ -213,3 +216,150 @@ def test_a_silent_network_cut_answers_503_within_the_timeouts_and_recovers(
     assert set(stored) == {f"freeze-before-{n}" for n in range(6)} | {
         f"freeze-after-{n}" for n in range(4)
     }
+
+
+@dataclass
+class Outcome:
+    status: int | None = None  # None: no answer (the connection failed or timed out)
+    assessment_id: str | None = None
+    problem: str | None = None  # what was wrong with a 503, if anything
+
+
+def test_writes_in_flight_when_the_database_goes_are_acknowledged_only_when_stored(
+    site: Site, forwarder: TcpForwarder, postgres_url: str
+) -> None:
+    """Writers keep posting while the database is cut and restored, both ways: every 201
+    is in the database, and nothing answered 503 is. A request that got no answer at all
+    may or may not be stored (its commit may have happened and the reply been lost)."""
+    outcomes: dict[str, Outcome] = {}
+    done = threading.Event()
+
+    def writer(name: str) -> None:
+        with httpx.Client() as client:
+            n = 0
+            while not done.is_set():
+                subject, n = f"writer-{name}-{n}", n + 1
+                outcome = outcomes[subject] = Outcome()
+                try:
+                    response = assess(site, subject, client)
+                except httpx.TransportError:
+                    time.sleep(0.1)
+                    continue
+                outcome.status = response.status_code
+                if response.status_code == 201:
+                    outcome.assessment_id = response.json()["id"]
+                    continue
+                if response.status_code == 503:
+                    try:
+                        assert_unavailable(response)
+                    except AssertionError as error:
+                        outcome.problem = str(error)
+                time.sleep(0.1)  # a client that was told to retry later waits a little
+
+    writers = [threading.Thread(target=writer, args=(f"w{n}",)) for n in range(4)]
+    for thread in writers:
+        thread.start()
+    try:
+        for cut, restore in [
+            (forwarder.stop, forwarder.start),
+            (forwarder.freeze, forwarder.thaw),
+            (forwarder.stop, forwarder.start),
+        ]:
+            time.sleep(1.5)
+            cut()
+            # A freeze outlasts the deadline on answers (4 x TIMEOUT), or nothing fails.
+            time.sleep(2 if cut == forwarder.stop else 4 * TIMEOUT + 1)
+            restore()
+        time.sleep(1.5)
+    finally:
+        done.set()
+        for thread in writers:
+            thread.join(timeout=60)
+    wait_until_ready(site)
+
+    stored = stored_subjects(postgres_url, "writer-")
+    by_status: dict[int | None, int] = {}
+    for outcome in outcomes.values():
+        by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
+    assert set(by_status) <= {201, 503, None}, by_status
+    assert by_status.get(201, 0) > 20, by_status  # the writers wrote
+    assert by_status.get(503, 0) > 0, by_status  # and the cuts were felt
+    assert [o.problem for o in outcomes.values() if o.problem] == []
+    for subject, outcome in outcomes.items():
+        if outcome.status == 201:
+            assert stored.get(subject) == outcome.assessment_id, f"{subject} acknowledged, lost"
+        elif outcome.status == 503:
+            assert subject not in stored, f"{subject} answered 503 but stored"
+    assert set(stored) <= set(outcomes)
+
+
+# --- A COMMIT cut off: settled with the database, never guessed -------------------------
+
+
+@pytest.fixture
+def notes(postgres_url: str, forwarder: TcpForwarder) -> Iterator[Engine]:
+    """A serving engine (as the server's) that reaches a table `note` through the forwarder."""
+    direct = create_db_engine(load_settings(database_url=postgres_url))
+    with direct.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS note (body text)"))
+        connection.execute(text("DELETE FROM note"))
+    direct.dispose()
+    settings = load_settings(
+        database_url=through(forwarder, postgres_url), db_connect_timeout_seconds=TIMEOUT
+    )
+    engine = create_db_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+def write_across_a_freeze_at_commit(
+    engine: Engine, forwarder: TcpForwarder, *, deliver: bool
+) -> Exception | None:
+    """Insert a note and commit, the forwarder freezing as the COMMIT goes by, delivered
+    or not; thawed once the deadline on its answer has passed. What commit() raised."""
+    forwarder.freeze_at(b"COMMIT", deliver=deliver)
+    raised: list[Exception] = []
+
+    def write() -> None:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("INSERT INTO note VALUES ('written')"))
+                connection.commit()
+        except Exception as error:
+            raised.append(error)
+
+    writer = threading.Thread(target=write)
+    started = time.monotonic()
+    writer.start()
+    time.sleep(4 * TIMEOUT + 1)  # past the deadline on the COMMIT's answer
+    forwarder.thaw()
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert time.monotonic() - started < 2 * FROZEN_BOUND_SECONDS
+    return raised[0] if raised else None
+
+
+def stored_notes(postgres_url: str) -> list[str]:
+    engine = create_db_engine(load_settings(database_url=postgres_url))
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT body FROM note")).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_a_commit_whose_answer_is_lost_is_confirmed_by_the_database(
+    notes: Engine, forwarder: TcpForwarder, postgres_url: str
+) -> None:
+    """The database got the COMMIT and carried it out; only its answer was lost. Saying
+    "not saved" would be a lie that the client's retry turns into a duplicate."""
+    assert write_across_a_freeze_at_commit(notes, forwarder, deliver=True) is None
+    assert stored_notes(postgres_url) == ["written"]
+
+
+def test_a_commit_that_never_arrived_is_reported_as_not_saved(
+    notes: Engine, forwarder: TcpForwarder, postgres_url: str
+) -> None:
+    error = write_across_a_freeze_at_commit(notes, forwarder, deliver=False)
+    assert isinstance(error, OperationalError)
+    assert stored_notes(postgres_url) == []
