@@ -20,7 +20,18 @@ from app.db import PROJECT_ROOT, create_db_engine
 from app.models import Exercise, Programme, ProgrammeItem
 
 
-def test_datetimes_come_back_aware_and_in_utc(session: Session) -> None:
+def in_tokyo(session: Session, is_sqlite: bool) -> None:
+    """A session whose PostgreSQL time zone is not UTC (the cluster's is, here): values
+    come back in the session's zone, so only our own conversion makes them UTC. Undone
+    with the test's transaction."""
+    if is_sqlite:
+        return
+    session.connection().exec_driver_sql("SET TIME ZONE 'Asia/Tokyo'")
+    assert session.connection().exec_driver_sql("SHOW TIME ZONE").scalar() == "Asia/Tokyo"
+
+
+def test_datetimes_come_back_aware_and_in_utc(session: Session, is_sqlite: bool) -> None:
+    in_tokyo(session, is_sqlite)
     row = session.exec(select(Exercise).limit(1)).one()
     paris = timezone(timedelta(hours=1))
     written = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=paris)
@@ -35,7 +46,8 @@ def test_datetimes_come_back_aware_and_in_utc(session: Session) -> None:
     assert read == datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 
 
-def test_datetime_comparisons_in_sql_use_utc(session: Session) -> None:
+def test_datetime_comparisons_in_sql_use_utc(session: Session, is_sqlite: bool) -> None:
+    in_tokyo(session, is_sqlite)
     row = session.exec(select(Exercise).limit(1)).one()
     row.updated_at = datetime(2030, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2)))
     session.add(row)
