@@ -7,24 +7,25 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import inspect, make_url, text
 
 from app.config import load_settings
 from app.db import create_db_engine, head_revision
 from tests.live import BACKPAIN, backpain, serving
 
 
-def _snapshot(database_url: str) -> list[tuple[str, str, str, str]]:
+def _snapshot(database_url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in full."""
     engine = create_db_engine(load_settings(database_url=database_url))
     try:
         with engine.connect() as connection:
-            return [
-                (table, str(row.id), row.slug, str(row.updated_at))
-                for table in ("exercise", "advice", "programme")
-                for row in connection.execute(
-                    text(f"SELECT id, slug, updated_at FROM {table} ORDER BY slug")
+            return {
+                table: sorted(
+                    (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                    key=repr,
                 )
-            ]
+                for table in inspect(connection).get_table_names()
+            }
     finally:
         engine.dispose()
 
@@ -45,7 +46,9 @@ def test_migrate_then_seed_twice_changes_nothing(fresh_database_url: str) -> Non
     assert first.returncode == 0, first.stderr
     assert "exercises: 44 created" in first.stdout
     before = _snapshot(fresh_database_url)
-    assert len(before) == 44 + 8 + 6
+    assert [len(before[table]) for table in ("exercise", "advice", "programme")] == [44, 8, 6]
+    assert before["programme_item"]
+    assert before["exercise_facet"]
 
     second = backpain("seed", database_url=fresh_database_url)
     assert second.returncode == 0, second.stderr
