@@ -12,15 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import psycopg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from psycopg import pq
-from psycopg.abc import PQGen
 from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -102,104 +100,116 @@ _Answer = TypeVar("_Answer")
 _WAIT_INTERVAL_SECONDS = 0.1
 
 
-class _AnsweringConnection(psycopg.Connection[Any]):
-    """A psycopg connection that waits at most `answer_timeout` seconds for each answer,
-    and settles a COMMIT whose answer never came.
+@lru_cache(maxsize=1)
+def _answering_connection_class() -> Any:
+    """The psycopg connection class of serving engines (made on first use, so that psycopg
+    is imported only where PostgreSQL is used)."""
+    import psycopg
+    from psycopg import pq
+    from psycopg.abc import PQGen
 
-    TCP keepalives and tcp_user_timeout find a peer that is gone, but not one whose TCP
-    stack still acknowledges while nothing answers (a frozen proxy or server, a half-dead
-    middlebox): libpq would wait for ever, holding the request and its pooled connection.
-    Past the deadline the connection is closed, so SQLAlchemy sees a disconnect, drops the
-    pooled connection and the request is answered 503.
-    """
+    class AnsweringConnection(psycopg.Connection[Any]):
+        """A psycopg connection that waits at most `answer_timeout` seconds for each answer,
+        and settles a COMMIT whose answer never came.
 
-    answer_timeout: float | None = None
-    # The arguments it was opened with: how to reach the database again (see _settle).
-    opened_with: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
-
-    def wait(
-        self,
-        gen: PQGen[_Answer],
-        interval: float = _WAIT_INTERVAL_SECONDS,
-        timeout: float | None = None,
-    ) -> _Answer:
-        if timeout is not None or self.answer_timeout is None:  # the caller's own deadline
-            return super().wait(gen, interval, timeout)
-        try:
-            return super().wait(gen, interval, self.answer_timeout)
-        except psycopg.errors._WaitTimeout:
-            self.pgconn.finish()  # what was sent may still arrive: the connection is unusable
-            raise psycopg.OperationalError(
-                f"the database did not answer within {self.answer_timeout:g} s; connection closed"
-            ) from None
-
-    def commit(self) -> None:
-        """Commit; if the connection is lost once COMMIT has been sent, ask the database
-        whether it committed before saying it did not.
-
-        Lost then, the COMMIT may have been carried out with only its answer lost: telling
-        the caller "not saved" would be a lie that a retry turns into a duplicate. So the
-        transaction's id is read first (one round trip, only for a transaction that wrote),
-        and a COMMIT without an answer is settled: it returns if the database says the
-        transaction committed, and raises if it was rolled back or cannot be asked.
+        TCP keepalives and tcp_user_timeout find a peer that is gone, but not one whose TCP
+        stack still acknowledges while nothing answers (a frozen proxy or server, a half-dead
+        middlebox): libpq would wait for ever, holding the request and its pooled connection.
+        Past the deadline the connection is closed, so SQLAlchemy sees a disconnect, drops the
+        pooled connection and the request is answered 503.
         """
-        if self.pgconn.transaction_status != pq.TransactionStatus.INTRANS:
-            super().commit()
-            return
-        row = self.execute("SELECT pg_current_xact_id_if_assigned()::text").fetchone()
-        if row is None or row[0] is None:  # nothing written: nothing to lose
-            super().commit()
-            return
-        xid, pid = int(row[0]), self.info.backend_pid
-        try:
-            super().commit()
-        except psycopg.OperationalError as error:
-            if not self.closed:  # the database answered: it refused the commit
-                raise
-            outcome = self._settle(xid, pid)
-            if outcome == "committed":
-                log.warning("a COMMIT's answer was lost; the database says it committed")
-                return
-            if outcome is None:
-                raise psycopg.OperationalError(
-                    "COMMIT got no answer, and the database could not be asked whether it committed"
-                ) from error
-            raise
 
-    def _settle(self, xid: int, pid: int) -> str | None:
-        """'committed' or 'aborted': what became of transaction `xid`, asked on new
-        connections until the answer timeout; None if the database could not be asked.
+        answer_timeout: float | None = None
+        # The arguments it was opened with: how to reach the database again (see _settle).
+        opened_with: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
 
-        A transaction still in progress is one whose COMMIT has not arrived (yet) and
-        whose server process has not noticed that its client is gone: that process is
-        stopped (only if it still runs that transaction), so that the answer is final.
-        """
-        cargs, cparams = self.opened_with
-        deadline = time.monotonic() + (self.answer_timeout or 0)
-        while time.monotonic() < deadline:
+        def wait(
+            self,
+            gen: PQGen[_Answer],
+            interval: float = _WAIT_INTERVAL_SECONDS,
+            timeout: float | None = None,
+        ) -> _Answer:
+            if timeout is not None or self.answer_timeout is None:  # the caller's own deadline
+                return super().wait(gen, interval, timeout)
             try:
-                with _AnsweringConnection.connect(*cargs, **cparams, autocommit=True) as probe:
-                    probe.answer_timeout = self.answer_timeout
-                    status = probe.execute(
-                        "SELECT pg_xact_status(%s::text::xid8)", [str(xid)]
-                    ).fetchone()
-                    if status is not None and status[0] in ("committed", "aborted"):
-                        return str(status[0])
-                    probe.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE pid = %s AND backend_xid::text = %s",
-                        [pid, str(xid % 2**32)],  # backend_xid: the id's low 32 bits
-                    )
-            except psycopg.OperationalError:
-                pass  # not reachable yet; try again until the deadline
-            time.sleep(_WAIT_INTERVAL_SECONDS)
-        return None
+                return super().wait(gen, interval, self.answer_timeout)
+            except psycopg.errors._WaitTimeout:
+                self.pgconn.finish()  # what was sent may still arrive: the connection is unusable
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {self.answer_timeout:g} s; "
+                    "connection closed"
+                ) from None
+
+        def commit(self) -> None:
+            """Commit; if the connection is lost once COMMIT has been sent, ask the database
+            whether it committed before saying it did not.
+
+            Lost then, the COMMIT may have been carried out with only its answer lost: telling
+            the caller "not saved" would be a lie that a retry turns into a duplicate. So the
+            transaction's id is read first (one round trip, only for a transaction that wrote),
+            and a COMMIT without an answer is settled: it returns if the database says the
+            transaction committed, and raises if it was rolled back or cannot be asked.
+            """
+            if self.pgconn.transaction_status != pq.TransactionStatus.INTRANS:
+                super().commit()
+                return
+            row = self.execute("SELECT pg_current_xact_id_if_assigned()::text").fetchone()
+            if row is None or row[0] is None:  # nothing written: nothing to lose
+                super().commit()
+                return
+            xid, pid = int(row[0]), self.info.backend_pid
+            try:
+                super().commit()
+            except psycopg.OperationalError as error:
+                if not self.closed:  # the database answered: it refused the commit
+                    raise
+                outcome = self._settle(xid, pid)
+                if outcome == "committed":
+                    log.warning("a COMMIT's answer was lost; the database says it committed")
+                    return
+                if outcome is None:
+                    raise psycopg.OperationalError(
+                        "COMMIT got no answer, and the database could not be asked whether "
+                        "it committed"
+                    ) from error
+                raise
+
+        def _settle(self, xid: int, pid: int) -> str | None:
+            """'committed' or 'aborted': what became of transaction `xid`, asked on new
+            connections until the answer timeout; None if the database could not be asked.
+
+            A transaction still in progress is one whose COMMIT has not arrived (yet) and
+            whose server process has not noticed that its client is gone: that process is
+            stopped (only if it still runs that transaction), so that the answer is final.
+            """
+            cargs, cparams = self.opened_with
+            deadline = time.monotonic() + (self.answer_timeout or 0)
+            while time.monotonic() < deadline:
+                try:
+                    with type(self).connect(*cargs, **cparams, autocommit=True) as probe:
+                        probe.answer_timeout = self.answer_timeout
+                        status = probe.execute(
+                            "SELECT pg_xact_status(%s::text::xid8)", [str(xid)]
+                        ).fetchone()
+                        if status is not None and status[0] in ("committed", "aborted"):
+                            return str(status[0])
+                        probe.execute(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE pid = %s AND backend_xid::text = %s",
+                            [pid, str(xid % 2**32)],  # backend_xid: the id's low 32 bits
+                        )
+                except psycopg.OperationalError:
+                    pass  # not reachable yet; try again until the deadline
+                time.sleep(_WAIT_INTERVAL_SECONDS)
+            return None
+
+    return AnsweringConnection
 
 
 @dataclass(frozen=True)
 class PostgresLimits:
     connect_args: dict[str, Any]  # for libpq
-    answer_timeout: int | None  # for _AnsweringConnection; None: wait as long as it takes
+    answer_timeout: int | None  # see _answering_connection_class; None: wait as long as it takes
 
 
 def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
@@ -237,8 +247,8 @@ def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
 def _answering_connect(answer_timeout: float) -> Any:
     def connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
-    ) -> _AnsweringConnection:
-        connection = _AnsweringConnection.connect(*cargs, **cparams)
+    ) -> Any:
+        connection = _answering_connection_class().connect(*cargs, **cparams)
         connection.answer_timeout = answer_timeout
         connection.opened_with = (tuple(cargs), dict(cparams))
         return connection
