@@ -55,13 +55,13 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def _database_error(settings: Settings, error: DBAPIError) -> OperatorError:
+def _describe_database_error(settings: Settings, error: DBAPIError) -> str:
     # The driver's own words (its first line), which name no password; never the
     # SQLAlchemy wrapper's, which adds the statement.
     reason = _first_line(error.orig) if error.orig is not None else _first_line(error)
     if isinstance(error, OperationalError) and error.statement is None:
-        return OperatorError(f"DATABASE_URL: cannot connect to {_database(settings)}: {reason}")
-    return OperatorError(f"DATABASE_URL: {_database(settings)}: {reason}")
+        return f"DATABASE_URL: cannot connect to {_database(settings)}: {reason}"
+    return f"DATABASE_URL: {_database(settings)}: {reason}"
 
 
 def _engine(settings: Settings) -> Engine:
@@ -412,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperatorError as error:
         _err(f"backpain: {error}")
     except DBAPIError as error:
-        _err(f"backpain: {_database_error(settings, error)}")
+        _err(f"backpain: {_describe_database_error(settings, error)}")
     except (CommandError, MigrationError) as error:  # e.g. `downgrade nonsense`
         _err(f"backpain: {args.command}: {_first_line(error)}")
     return 1
