@@ -11,14 +11,21 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 RUN python -m venv /opt/venv
-COPY requirements.lock /tmp/requirements.lock
-RUN /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/requirements.lock
+COPY requirements.lock requirements-dev.lock /tmp/
+# The runtime dependencies, then the build backend (setuptools, at the version and with
+# the hashes the dev lock pins): everything installed is checked against a hash.
+RUN /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/requirements.lock \
+    && awk '/^setuptools==/ {p = 1; print; next} p && /^ +--hash/ {print; next} {p = 0}' \
+       /tmp/requirements-dev.lock > /tmp/build.lock \
+    && test -s /tmp/build.lock \
+    && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/build.lock
 WORKDIR /srv/backpain
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
-# Installed in place so that `backpain` finds the top-level migrations/ beside app/.
-RUN /opt/venv/bin/pip install --no-deps --editable . \
+# Installed in place so that `backpain` finds the top-level migrations/ beside app/; with
+# the backend above and no index, so that nothing unhashed can be fetched for the build.
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation --no-index --editable . \
     && /opt/venv/bin/python -m compileall -q app migrations
 
 FROM ${PYTHON_IMAGE} AS runtime

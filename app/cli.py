@@ -7,12 +7,22 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from app.config import ConfigError, Settings, get_settings
-from app.db import create_db_engine, current_revision, exclusive, head_revision, session_scope
+from app.db import (
+    MigrationError,
+    create_db_engine,
+    current_revision,
+    exclusive,
+    head_revision,
+    is_known_revision,
+    session_scope,
+)
 from app.errors import ProblemError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -28,10 +38,45 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+class OperatorError(Exception):
+    """Something the operator can fix, said in one line (no traceback); exit status 1."""
+
+
+def _database(settings: Settings) -> str:
+    """Where DATABASE_URL points, never with its user or password."""
+    url = settings.url
+    if settings.is_sqlite:
+        return url.database or ":memory:"
+    return f"{url.host or 'localhost'}{f':{url.port}' if url.port else ''}/{url.database or ''}"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _describe_database_error(settings: Settings, error: DBAPIError) -> str:
+    # The driver's own words (its first line), which name no password; never the
+    # SQLAlchemy wrapper's, which adds the statement.
+    reason = _first_line(error.orig) if error.orig is not None else _first_line(error)
+    if isinstance(error, OperationalError) and error.statement is None:
+        return f"DATABASE_URL: cannot connect to {_database(settings)}: {reason}"
+    return f"DATABASE_URL: {_database(settings)}: {reason}"
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        return create_db_engine(settings, serving=False)
+    except OSError as error:  # the SQLite file's folder cannot be made
+        raise OperatorError(
+            f"DATABASE_URL: cannot use {_database(settings)}: {error.strerror or error}"
+        ) from error
+
+
 @contextmanager
 def session_for(settings: Settings) -> Iterator[Session]:
     """A session on a fresh engine, disposed afterwards (one command, one connection)."""
-    engine = create_db_engine(settings)
+    engine = _engine(settings)
     try:
         with session_scope(engine) as session:
             yield session
@@ -42,8 +87,15 @@ def session_for(settings: Settings) -> Iterator[Session]:
 def _migrate_to(settings: Settings, revision: str, *, down: bool) -> str | None:
     from app.db import downgrade, upgrade
 
-    engine = create_db_engine(settings)
+    engine = _engine(settings)
     try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+        if current is not None and not is_known_revision(current):
+            raise OperatorError(
+                f"DATABASE_URL: {_database(settings)} is at revision {current}, which this "
+                "build does not know (was it migrated by a newer build?)"
+            )
         with exclusive(engine, PRESTART_LOCK):
             (downgrade if down else upgrade)(engine, revision)
         with engine.connect() as connection:
@@ -355,7 +407,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"backpain: {error}")
         return 2
     handler: Command = args.handler
-    return handler(args, settings)
+    try:
+        return handler(args, settings)
+    except OperatorError as error:
+        _err(f"backpain: {error}")
+    except DBAPIError as error:
+        _err(f"backpain: {_describe_database_error(settings, error)}")
+    except (CommandError, MigrationError) as error:  # e.g. `downgrade nonsense`
+        _err(f"backpain: {args.command}: {_first_line(error)}")
+    return 1
 
 
 if __name__ == "__main__":

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
@@ -20,6 +25,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
 from app.config import Settings
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -88,8 +95,172 @@ def _json_strict(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
-    """The engine for `settings.database_url`; makes the SQLite file's folder on demand."""
+_Answer = TypeVar("_Answer")
+# psycopg's own step between checks for Ctrl-C while it waits.
+_WAIT_INTERVAL_SECONDS = 0.1
+
+
+@lru_cache(maxsize=1)
+def _answering_connection_class() -> Any:
+    """The psycopg connection class of serving engines (made on first use, so that psycopg
+    is imported only where PostgreSQL is used)."""
+    import psycopg
+    from psycopg import pq
+    from psycopg.abc import PQGen
+
+    class AnsweringConnection(psycopg.Connection[Any]):
+        """A psycopg connection that waits at most `answer_timeout` seconds for each answer,
+        and settles a COMMIT whose answer never came.
+
+        TCP keepalives and tcp_user_timeout find a peer that is gone, but not one whose TCP
+        stack still acknowledges while nothing answers (a frozen proxy or server, a half-dead
+        middlebox): libpq would wait for ever, holding the request and its pooled connection.
+        Past the deadline the connection is closed, so SQLAlchemy sees a disconnect, drops the
+        pooled connection and the request is answered 503.
+        """
+
+        answer_timeout: float | None = None
+        # The arguments it was opened with: how to reach the database again (see _settle).
+        opened_with: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+        def wait(
+            self,
+            gen: PQGen[_Answer],
+            interval: float = _WAIT_INTERVAL_SECONDS,
+            timeout: float | None = None,
+        ) -> _Answer:
+            if timeout is not None or self.answer_timeout is None:  # the caller's own deadline
+                return super().wait(gen, interval, timeout)
+            try:
+                return super().wait(gen, interval, self.answer_timeout)
+            except psycopg.errors._WaitTimeout:
+                self.pgconn.finish()  # what was sent may still arrive: the connection is unusable
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {self.answer_timeout:g} s; "
+                    "connection closed"
+                ) from None
+
+        def commit(self) -> None:
+            """Commit; if the connection is lost once COMMIT has been sent, ask the database
+            whether it committed before saying it did not.
+
+            Lost then, the COMMIT may have been carried out with only its answer lost: telling
+            the caller "not saved" would be a lie that a retry turns into a duplicate. So the
+            transaction's id is read first (one round trip, only for a transaction that wrote),
+            and a COMMIT without an answer is settled: it returns if the database says the
+            transaction committed, and raises if it was rolled back or cannot be asked.
+            """
+            if self.pgconn.transaction_status != pq.TransactionStatus.INTRANS:
+                super().commit()
+                return
+            row = self.execute("SELECT pg_current_xact_id_if_assigned()::text").fetchone()
+            if row is None or row[0] is None:  # nothing written: nothing to lose
+                super().commit()
+                return
+            xid, pid = int(row[0]), self.info.backend_pid
+            try:
+                super().commit()
+            except psycopg.OperationalError as error:
+                if not self.closed:  # the database answered: it refused the commit
+                    raise
+                outcome = self._settle(xid, pid)
+                if outcome == "committed":
+                    log.warning("a COMMIT's answer was lost; the database says it committed")
+                    return
+                if outcome is None:
+                    raise psycopg.OperationalError(
+                        "COMMIT got no answer, and the database could not be asked whether "
+                        "it committed"
+                    ) from error
+                raise
+
+        def _settle(self, xid: int, pid: int) -> str | None:
+            """'committed' or 'aborted': what became of transaction `xid`, asked on new
+            connections until the answer timeout; None if the database could not be asked.
+
+            A transaction still in progress is one whose COMMIT has not arrived (yet) and
+            whose server process has not noticed that its client is gone: that process is
+            stopped (only if it still runs that transaction), so that the answer is final.
+            """
+            cargs, cparams = self.opened_with
+            deadline = time.monotonic() + (self.answer_timeout or 0)
+            while time.monotonic() < deadline:
+                try:
+                    with type(self).connect(*cargs, **cparams, autocommit=True) as probe:
+                        probe.answer_timeout = self.answer_timeout
+                        status = probe.execute(
+                            "SELECT pg_xact_status(%s::text::xid8)", [str(xid)]
+                        ).fetchone()
+                        if status is not None and status[0] in ("committed", "aborted"):
+                            return str(status[0])
+                        probe.execute(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE pid = %s AND backend_xid::text = %s",
+                            [pid, str(xid % 2**32)],  # backend_xid: the id's low 32 bits
+                        )
+                except psycopg.OperationalError:
+                    pass  # not reachable yet; try again until the deadline
+                time.sleep(_WAIT_INTERVAL_SECONDS)
+            return None
+
+    return AnsweringConnection
+
+
+@dataclass(frozen=True)
+class PostgresLimits:
+    connect_args: dict[str, Any]  # for libpq
+    answer_timeout: int | None  # see _answering_connection_class; None: wait as long as it takes
+
+
+def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
+    """Limits that bound every wait on PostgreSQL, all from one setting,
+    DB_CONNECT_TIMEOUT_SECONDS (C):
+
+    - connect_timeout C: to open a connection;
+    - tcp_user_timeout C: for sent bytes to be acknowledged, so that a network dropping
+      packets breaks the connection instead of retransmitting for a quarter of an hour;
+    - keepalives after C idle, 3 probes ceil(C/3) apart: an idle pooled connection whose
+      peer vanished is found dead in about 2C;
+    and, for an engine that serves requests (not the CLI's, whose migrations, purges and
+    prestart lock may rightly take long):
+    - statement_timeout 3C: the server cancels a statement that runs longer;
+    - `answer_timeout` 4C: a connection gets no answer at all for that long (the statement
+      timeout plus C for its cancellation to come back) and is closed.
+    """
+    seconds = settings.db_connect_timeout_seconds
+    args: dict[str, Any] = {
+        "connect_timeout": seconds,
+        "tcp_user_timeout": seconds * 1000,
+        "keepalives": 1,
+        "keepalives_idle": seconds,
+        "keepalives_interval": math.ceil(seconds / 3),
+        "keepalives_count": 3,
+    }
+    if not serving:
+        return PostgresLimits(connect_args=args, answer_timeout=None)
+    statement = f"-c statement_timeout={3 * seconds * 1000}"
+    given = settings.url.query.get("options")
+    args["options"] = f"{given} {statement}" if isinstance(given, str) else statement
+    return PostgresLimits(connect_args=args, answer_timeout=4 * seconds)
+
+
+def _answering_connect(answer_timeout: float) -> Any:
+    def connect(
+        dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
+    ) -> Any:
+        connection = _answering_connection_class().connect(*cargs, **cparams)
+        connection.answer_timeout = answer_timeout
+        connection.opened_with = (tuple(cargs), dict(cparams))
+        return connection
+
+    return connect
+
+
+def create_db_engine(settings: Settings, *, serving: bool = True, **kwargs: Any) -> Engine:
+    """The engine for `settings.database_url`; makes the SQLite file's folder on demand.
+
+    `serving=False` (the CLI) lifts the PostgreSQL limits on how long a statement may run
+    (see postgres_limits)."""
     url = settings.url
     if settings.is_sqlite:
         database = url.database
@@ -105,18 +276,23 @@ def create_db_engine(settings: Settings, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(
+    limits = postgres_limits(settings, serving=serving)
+    engine = create_engine(
         url,
         # Bound values are health data: never in an exception's text, so never in a log.
         hide_parameters=True,
         json_serializer=_json_strict,
+        # A pooled connection is tried before use: one the database dropped is replaced.
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_connect_timeout_seconds,
-        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+        connect_args=limits.connect_args,
         **kwargs,
     )
+    if limits.answer_timeout is not None:
+        event.listen(engine, "do_connect", _answering_connect(limits.answer_timeout))
+    return engine
 
 
 @contextmanager
@@ -151,8 +327,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     """Alembic configuration pointing at the top-level migrations/ folder.
 
-    With `connection`, env.py migrates through it (tests, the CLI); without, env.py reads
-    DATABASE_URL from the settings.
+    With `connection` (not in a transaction), env.py migrates through it (tests, the CLI);
+    without, env.py reads DATABASE_URL from the settings.
     """
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -166,21 +342,75 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether this build's migrations know `revision`; a database that a newer build
+    migrated is at one they do not."""
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+class MigrationError(Exception):
+    """A migration left the database inconsistent; its transaction was rolled back."""
+
+
+@contextmanager
+def migration_transaction(connection: Connection) -> Iterator[None]:
+    """The one transaction a migration run happens in (env.py opens it).
+
+    On SQLite, foreign keys are off around it: batch mode rebuilds a table by copying it,
+    dropping the original and renaming the copy, and with foreign keys on the drop fires
+    the ON DELETE rules of the tables that refer to it (CASCADE empties them, RESTRICT
+    refuses). The pragma does nothing inside a transaction, so it is set on the driver's
+    connection before BEGIN; `PRAGMA foreign_key_check` then proves, before the commit, that
+    every reference still holds (SQLite's own recipe for schema changes).
+    """
+    if connection.in_transaction():
+        raise MigrationError(
+            "migrations need a connection outside a transaction "
+            "(they begin their own; on SQLite foreign keys cannot be switched off inside one)"
+        )
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    assert not driver.in_transaction
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with connection.begin():
+            yield
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                rows = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in broken[:5])
+                raise MigrationError(
+                    f"the migration broke {len(broken)} foreign key reference(s) "
+                    f"({rows}); nothing was changed"
+                )
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    # A connection, not a transaction: env.py begins it (see migration_transaction).
+    with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

@@ -11,7 +11,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
-from app.db import UTCDateTime, create_db_engine
+from app.db import UTCDateTime, create_db_engine, migration_transaction
 
 target_metadata = SQLModel.metadata
 
@@ -36,19 +36,23 @@ def configure(connection: Connection) -> None:
     )
 
 
+def run_migrations(connection: Connection) -> None:
+    # The transaction is migration_transaction's (Alembic sees it as external and leaves it
+    # alone), so on SQLite foreign keys can be off around it and checked before the commit.
+    with migration_transaction(connection):
+        configure(connection)
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
     connection = context.config.attributes.get("connection")
     if connection is not None:
-        configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        run_migrations(connection)
         return
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(get_settings(), serving=False)
     try:
-        with engine.begin() as connection:
-            configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
+        with engine.connect() as connection:
+            run_migrations(connection)
     finally:
         engine.dispose()
 

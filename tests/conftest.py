@@ -1,8 +1,11 @@
 """Test set-up: one migrated, seeded database per run; every test inside a transaction that
 is rolled back, so tests never see each other's writes.
 
-The database is a fresh SQLite file unless TEST_DATABASE_URL names another (PostgreSQL in
-CI). The developer's own DATABASE_URL is never used: the environment is pointed at the test
+The database is a fresh SQLite file, or, when TEST_DATABASE_URL names a PostgreSQL server
+and database, a throw-away database created on that server for the run (named after the
+given one plus a random suffix) and dropped after it. The database TEST_DATABASE_URL names
+is only a way in to its server: the suite never writes to it, so it may even be the
+DATABASE_URL of a developer's running server. The environment is pointed at the throw-away
 database before anything can read it.
 """
 
@@ -11,13 +14,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
 from sqlmodel import Session
 
 from app.config import Settings, get_settings, load_settings, normalise_database_url
@@ -26,22 +30,54 @@ from app.main import create_app
 from app.services.seed import seed_content
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+# The database every server has, through which the suite creates and drops its own.
+MAINTENANCE_DATABASE = "postgres"
 
 
-def _test_database_url(tmp_root: Path) -> str:
+@contextmanager
+def throwaway_postgres_database(server: URL) -> Iterator[str]:
+    """A new, empty database on `server`'s PostgreSQL server, named after `server.database`
+    with a random suffix, dropped afterwards. Nothing is done inside `server.database`."""
+    base = (server.database or "backpain_test")[:40]
+    name = f"{base}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def _postgres_server() -> URL | None:
+    """The server TEST_DATABASE_URL names, or None for a run on SQLite."""
     explicit = os.environ.get("TEST_DATABASE_URL")
     if not explicit:
-        return f"sqlite:///{tmp_root / 'test.db'}"
-    url = normalise_database_url(explicit)
-    developer = os.environ.get("DATABASE_URL")
-    if developer and normalise_database_url(developer) == url:
-        raise pytest.UsageError("TEST_DATABASE_URL must not be the DATABASE_URL of a server")
+        return None
+    try:
+        url = make_url(normalise_database_url(explicit))
+    except ValueError as error:
+        raise pytest.UsageError(f"TEST_DATABASE_URL: {error}") from None
+    if url.get_backend_name() != "postgresql":
+        raise pytest.UsageError(
+            "TEST_DATABASE_URL names a PostgreSQL server and database; "
+            "leave it unset for SQLite (a fresh file per run)"
+        )
     return url
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _test_database_url(tmp_path_factory.mktemp("db"))
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = _postgres_server()
+    if server is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with throwaway_postgres_database(server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -70,18 +106,9 @@ def is_sqlite(settings: Settings) -> bool:
     return settings.is_sqlite
 
 
-def reset_schema(engine: Engine) -> None:
-    """Start a run from an empty database (a PostgreSQL test database may hold a past run)."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-
-
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = create_db_engine(settings)
-    reset_schema(engine)
     upgrade(engine)
     with Session(engine) as session:
         seed_content(session=session)
@@ -144,13 +171,5 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with throwaway_postgres_database(url) as fresh:
+        yield fresh

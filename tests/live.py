@@ -79,19 +79,57 @@ def serving(database_url: str, *args: str, **env: str) -> Iterator[str]:
         log.close()
 
 
+class _Link:
+    """One forwarded connection: the service's end, the database's end, and, while the
+    forwarder is frozen, the bytes each side sent that were not passed on."""
+
+    def __init__(self, client: socket.socket, upstream: socket.socket) -> None:
+        self.client = client
+        self.upstream = upstream
+        self.held: dict[socket.socket, list[bytes]] = {client: [], upstream: []}
+        self.hung_up = False  # an end closed while frozen
+
+    def peer(self, end: socket.socket) -> socket.socket:
+        return self.upstream if end is self.client else self.client
+
+    def reset(self) -> None:
+        for end in (self.client, self.upstream):
+            # SO_LINGER 0: a reset, like a peer that is gone; shutdown wakes the pump thread
+            # blocked in recv() (close alone would leave the connection open under it).
+            with contextlib.suppress(OSError):
+                end.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+
 class TcpForwarder:
-    """A TCP forwarder between the service and its database that a test can stop (every
-    connection is reset and new ones are refused, as when the server goes down or the
-    network breaks) and start again on the same port."""
+    """A TCP forwarder between the service and its database that a test can break in two
+    ways, as a network does:
+
+    - stop(): every connection is reset and new ones are refused (the server went down, or
+      a router said so); start() listens again on the same port.
+    - freeze(): nothing is passed on any more, but every socket stays open and new
+      connections are accepted (packets silently dropped: no reset, no refusal, only
+      silence). thaw() passes on what was held, as a network that comes back delivers what
+      its senders retransmit, except on connections an end gave up on meanwhile: those are
+      reset and what they sent is dropped (a sender that gave up retransmits nothing).
+    - freeze_at(marker, deliver=...): the same freeze, from the moment the service sends
+      bytes containing `marker` (e.g. b"COMMIT"); with deliver, those bytes get through
+      first (the database gets the COMMIT, its answer is lost), without, they are held.
+    """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = _free_port()
         self._listener: socket.socket | None = None
-        self._connections: set[socket.socket] = set()
+        self._links: set[_Link] = set()
+        self._frozen = False
+        self._trigger: tuple[bytes, bool] | None = None  # see freeze_at()
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        if self._listener is not None:  # listening already
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -106,14 +144,30 @@ class TcpForwarder:
                 listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
             listener.close()
         with self._lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:
-            # SO_LINGER 0: a reset, like a peer that is gone; shutdown wakes the pump thread
-            # blocked in recv() (close alone would leave the connection open under it).
-            with contextlib.suppress(OSError):
-                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                connection.shutdown(socket.SHUT_RDWR)
-            connection.close()
+            links, self._links, self._frozen = self._links, set(), False
+        for link in links:
+            link.reset()
+
+    def freeze(self) -> None:
+        with self._lock:
+            self._frozen = True
+
+    def freeze_at(self, marker: bytes, *, deliver: bool) -> None:
+        with self._lock:
+            self._trigger = (marker, deliver)
+
+    def thaw(self) -> None:
+        with self._lock:
+            self._frozen, self._trigger = False, None
+            for link in list(self._links):
+                if link.hung_up:
+                    self._links.discard(link)
+                    link.reset()
+                    continue
+                for end, chunks in link.held.items():
+                    with contextlib.suppress(OSError):
+                        link.peer(end).sendall(b"".join(chunks))
+                    chunks.clear()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -127,22 +181,36 @@ class TcpForwarder:
                 client.close()
                 continue
             upstream.settimeout(None)
+            link = _Link(client, upstream)
             with self._lock:
-                self._connections |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+                self._links.add(link)
+            for source in (client, upstream):
+                threading.Thread(target=self._pump, args=(link, source), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, link: _Link, source: socket.socket) -> None:
+        sink = link.peer(source)
         try:
             while chunk := source.recv(65536):
+                with self._lock:
+                    if self._trigger and source is link.client and self._trigger[0] in chunk:
+                        self._frozen, deliver = True, self._trigger[1]
+                        self._trigger = None
+                        if deliver:
+                            sink.sendall(chunk)
+                            continue
+                    if self._frozen:
+                        link.held[source].append(chunk)
+                        continue
                 sink.sendall(chunk)
         except OSError:
             pass
-        finally:
-            for end in (source, sink):
-                with contextlib.suppress(OSError):
-                    end.shutdown(socket.SHUT_RDWR)
+        with self._lock:
+            if self._frozen:  # the silence hides the hang-up too, until thaw()
+                link.hung_up = True
+                return
+        for end in (source, sink):  # closed by stop()
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
 
 def postgres_under_test() -> str | None:

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, make_url, text
 
 from app.config import load_settings
 from app.db import create_db_engine, head_revision
 from tests.live import BACKPAIN, backpain, serving
 
 
-def _snapshot(database_url: str) -> list[tuple[str, str, str, str]]:
+def _snapshot(database_url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in full."""
     engine = create_db_engine(load_settings(database_url=database_url))
     try:
         with engine.connect() as connection:
-            return [
-                (table, str(row.id), row.slug, str(row.updated_at))
-                for table in ("exercise", "advice", "programme")
-                for row in connection.execute(
-                    text(f"SELECT id, slug, updated_at FROM {table} ORDER BY slug")
+            return {
+                table: sorted(
+                    (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                    key=repr,
                 )
-            ]
+                for table in inspect(connection).get_table_names()
+            }
     finally:
         engine.dispose()
 
@@ -44,7 +46,9 @@ def test_migrate_then_seed_twice_changes_nothing(fresh_database_url: str) -> Non
     assert first.returncode == 0, first.stderr
     assert "exercises: 44 created" in first.stdout
     before = _snapshot(fresh_database_url)
-    assert len(before) == 44 + 8 + 6
+    assert [len(before[table]) for table in ("exercise", "advice", "programme")] == [44, 8, 6]
+    assert before["programme_item"]
+    assert before["exercise_facet"]
 
     second = backpain("seed", database_url=fresh_database_url)
     assert second.returncode == 0, second.stderr
@@ -65,6 +69,77 @@ def test_downgrade_to_base_empties_the_schema(fresh_database_url: str) -> None:
     done = backpain("downgrade", "base", database_url=fresh_database_url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "database at revision base"
+
+
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    """An operator error: exit status 1, one line on stderr, no traceback."""
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("backpain: ")
+    return lines[0]
+
+
+def test_an_unreachable_database_is_one_line_naming_the_setting_without_the_password() -> None:
+    done = backpain(
+        "migrate",
+        database_url="postgresql://operator:s3cret-pw@127.0.0.1:9/backpain",
+        DB_CONNECT_TIMEOUT_SECONDS="2",
+    )
+    line = one_line_error(done)
+    assert line.startswith("backpain: DATABASE_URL: cannot connect to 127.0.0.1:9/backpain: ")
+    assert "refused" in line
+    assert "s3cret-pw" not in line
+    assert "operator" not in line
+
+
+def test_a_database_missing_on_the_server_is_one_line(database_url: str, is_sqlite: bool) -> None:
+    if is_sqlite:
+        pytest.skip("a PostgreSQL server without that database")
+    missing = make_url(database_url).set(database="backpain_no_such_database")
+    done = backpain("seed", database_url=missing.render_as_string(hide_password=False))
+    line = one_line_error(done)
+    assert line.startswith(
+        f"backpain: DATABASE_URL: cannot connect to {missing.host}:{missing.port}"
+        "/backpain_no_such_database: "
+    )
+    assert 'database "backpain_no_such_database" does not exist' in line
+
+
+def test_a_sqlite_path_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("a file where a folder should be")
+    target = tmp_path / "a-file" / "var" / "backpain.db"
+    done = backpain("migrate", database_url=f"sqlite:///{target}")
+    assert one_line_error(done) == (f"backpain: DATABASE_URL: cannot use {target}: Not a directory")
+
+
+def test_migrating_a_database_at_a_revision_this_build_does_not_know_is_one_line(
+    fresh_database_url: str,
+) -> None:
+    assert backpain("migrate", database_url=fresh_database_url).returncode == 0
+    engine = create_db_engine(load_settings(database_url=fresh_database_url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    finally:
+        engine.dispose()
+    line = one_line_error(backpain("migrate", database_url=fresh_database_url))
+    assert line.startswith("backpain: DATABASE_URL: ")
+    assert line.endswith(
+        "is at revision 0099_future, which this build does not know "
+        "(was it migrated by a newer build?)"
+    )
+
+
+def test_downgrading_to_a_revision_that_does_not_exist_is_one_line(
+    fresh_database_url: str,
+) -> None:
+    assert backpain("migrate", database_url=fresh_database_url).returncode == 0
+    done = backpain("downgrade", "nonsense", database_url=fresh_database_url)
+    assert one_line_error(done) == (
+        "backpain: downgrade: Can't locate revision identified by 'nonsense'"
+    )
 
 
 @pytest.mark.slow

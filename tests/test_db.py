@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -11,12 +15,23 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from app.config import load_settings
-from app.db import create_db_engine
+from app.config import Settings, load_settings
+from app.db import PROJECT_ROOT, create_db_engine
 from app.models import Exercise, Programme, ProgrammeItem
 
 
-def test_datetimes_come_back_aware_and_in_utc(session: Session) -> None:
+def in_tokyo(session: Session, is_sqlite: bool) -> None:
+    """A session whose PostgreSQL time zone is not UTC (the cluster's is, here): values
+    come back in the session's zone, so only our own conversion makes them UTC. Undone
+    with the test's transaction."""
+    if is_sqlite:
+        return
+    session.connection().exec_driver_sql("SET TIME ZONE 'Asia/Tokyo'")
+    assert session.connection().exec_driver_sql("SHOW TIME ZONE").scalar() == "Asia/Tokyo"
+
+
+def test_datetimes_come_back_aware_and_in_utc(session: Session, is_sqlite: bool) -> None:
+    in_tokyo(session, is_sqlite)
     row = session.exec(select(Exercise).limit(1)).one()
     paris = timezone(timedelta(hours=1))
     written = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=paris)
@@ -31,7 +46,8 @@ def test_datetimes_come_back_aware_and_in_utc(session: Session) -> None:
     assert read == datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 
 
-def test_datetime_comparisons_in_sql_use_utc(session: Session) -> None:
+def test_datetime_comparisons_in_sql_use_utc(session: Session, is_sqlite: bool) -> None:
+    in_tokyo(session, is_sqlite)
     row = session.exec(select(Exercise).limit(1)).one()
     row.updated_at = datetime(2030, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2)))
     session.add(row)
@@ -72,3 +88,111 @@ def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert target.exists()
+
+
+def test_the_suite_leaves_the_database_named_by_test_database_url_untouched(
+    fresh_database_url: str, is_sqlite: bool
+) -> None:
+    """TEST_DATABASE_URL only names a server: a run makes its own database there and drops
+    it. Here the named database is also the DATABASE_URL of a developer's server, holding
+    data; a run of the suite on it leaves that data, and no database of its own, behind."""
+    if is_sqlite:
+        pytest.skip("TEST_DATABASE_URL is for PostgreSQL")
+    developer = create_db_engine(load_settings(database_url=fresh_database_url))
+    name = developer.url.database
+    try:
+        with developer.begin() as connection:
+            connection.execute(text("CREATE TABLE developer_data (note text)"))
+            connection.execute(text("INSERT INTO developer_data VALUES ('keep me')"))
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_db.py::test_datetimes_come_back_aware_and_in_utc",
+            ],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "TEST_DATABASE_URL": fresh_database_url,
+                "DATABASE_URL": fresh_database_url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        with developer.connect() as connection:
+            notes = connection.execute(text("SELECT note FROM developer_data")).scalars().all()
+            tables = connection.dialect.get_table_names(connection)
+            leftovers = (
+                connection.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+                    {"prefix": f"{name}\\_%"},
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        developer.dispose()
+    assert notes == ["keep me"]
+    assert tables == ["developer_data"]  # not migrated, not seeded
+    assert leftovers == []  # the run's own database is gone
+
+
+def test_postgres_connections_find_a_dead_network_within_the_connect_timeout(
+    settings: Settings, is_sqlite: bool
+) -> None:
+    """A network that drops packets (no reset, no refusal) breaks the connection after
+    DB_CONNECT_TIMEOUT_SECONDS of unacknowledged data (tcp_user_timeout), and an idle one
+    is probed (keepalives), instead of TCP retransmitting for a quarter of an hour."""
+    if is_sqlite:
+        pytest.skip("PostgreSQL's TCP connections")
+    engine = create_db_engine(settings.model_copy(update={"db_connect_timeout_seconds": 3}))
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            sock = socket.socket(fileno=os.dup(raw.pgconn.socket))
+            try:
+                options = {
+                    name: sock.getsockopt(level, getattr(socket, name))
+                    for level, name in [
+                        (socket.SOL_SOCKET, "SO_KEEPALIVE"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPIDLE"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPINTVL"),
+                        (socket.IPPROTO_TCP, "TCP_KEEPCNT"),
+                        (socket.IPPROTO_TCP, "TCP_USER_TIMEOUT"),
+                    ]
+                }
+            finally:
+                sock.close()
+    finally:
+        engine.dispose()
+    assert options == {
+        "SO_KEEPALIVE": 1,
+        "TCP_KEEPIDLE": 3,
+        "TCP_KEEPINTVL": 1,
+        "TCP_KEEPCNT": 3,
+        "TCP_USER_TIMEOUT": 3000,
+    }
+
+
+@pytest.mark.parametrize(("serving", "limit"), [(True, "9s"), (False, "0")])
+def test_a_statement_may_run_three_connect_timeouts_when_serving_and_unbounded_in_the_cli(
+    settings: Settings, is_sqlite: bool, serving: bool, limit: str
+) -> None:
+    if is_sqlite:
+        pytest.skip("PostgreSQL's statement_timeout")
+    engine = create_db_engine(
+        settings.model_copy(update={"db_connect_timeout_seconds": 3}), serving=serving
+    )
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == limit
+    finally:
+        engine.dispose()

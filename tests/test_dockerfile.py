@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,30 @@ def test_multi_stage_on_a_slim_python_pinned_by_version() -> None:
 def test_dependencies_come_from_the_lock_file_with_hashes() -> None:
     installs = [run for run in instructions("RUN") if "pip install" in run]
     assert any("--require-hashes" in run and "requirements.lock" in run for run in installs)
+
+
+def test_the_project_is_built_without_fetching_anything_unhashed() -> None:
+    """pip's build isolation would download the build backend (setuptools) from the index
+    with no hash; the image installs it from the dev lock's hashes instead, and builds the
+    project with it, with no index at all."""
+    (build_requires,) = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"][
+        "requires"
+    ]
+    (project_install,) = [run for run in instructions("RUN") if "--editable ." in run]
+    for option in ("--no-build-isolation", "--no-index", "--no-deps"):
+        assert option in project_install
+    # The backend's entry, cut out of the dev lock by the Dockerfile's own awk command.
+    (extract,) = re.findall(r"awk '([^']+)'", DOCKERFILE)
+    cut = subprocess.run(
+        ["awk", extract, str(ROOT / "requirements-dev.lock")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert cut.splitlines()[0] == f"{build_requires} \\"
+    assert len(re.findall(r"--hash=sha256:[0-9a-f]{64}", cut)) >= 1
+    (backend_install,) = [run for run in instructions("RUN") if "build.lock" in run]
+    assert "pip install --require-hashes --no-deps -r /tmp/build.lock" in backend_install
 
 
 def test_the_final_stage_runs_as_a_non_root_user() -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.api.deps import EngineDep
+from app.db import is_known_revision
 from app.errors import UNAVAILABLE, ProblemError, problem_responses
 from app.services.health import check_readiness
 
@@ -50,10 +51,20 @@ def readyz(engine: EngineDep) -> ReadinessReport:
     retry = {"Retry-After": str(READY_RETRY_AFTER_SECONDS)}
     if not state.database_reachable:
         raise ProblemError(UNAVAILABLE, "The database is not reachable.", headers=retry)
+    current = state.current_revision
+    if not state.ready and current is not None and not is_known_revision(current):
+        # Migrating cannot help: this build's migrations do not lead there.
+        raise ProblemError(
+            UNAVAILABLE,
+            f"The database schema is at {current}, which this build (head "
+            f"{state.head_revision}) does not know: a newer build has migrated it. "
+            "Deploy that build, or downgrade the schema with it.",
+            headers=retry,
+        )
     if not state.ready:
         raise ProblemError(
             UNAVAILABLE,
-            f"The database schema is at {state.current_revision or 'no revision'}, "
+            f"The database schema is at {current or 'no revision'}, "
             f"this build needs {state.head_revision}; run `backpain migrate`.",
             headers=retry,
         )
