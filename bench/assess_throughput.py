@@ -1,20 +1,23 @@
 """Throughput of POST /assess against a bare FastAPI echo of the same request body.
 
-Both servers run under the same uvicorn flags (one worker, uvloop, httptools), pinned to the
+The servers run under the same uvicorn flags (one worker, uvloop, httptools), pinned to the
 same CPU core, and wrk (pinned to the other core) loads them alternately, several rounds,
-in one run. Printed: requests a second of each, and the ratios to the bare echo
+in one run. The bare echo validates the same body and returns it through a response model,
+in both of FastAPI's styles: a plain `def` endpoint (the FastAPI template's style, run in
+the thread pool) and an `async def` one (no thread hop, faster). Printed, for each: requests
+a second, the ratio to each echo, and the server's CPU time per request (read from /proc,
+so a busy machine moves it less than it moves throughput):
 
     /assess, store: false                      target >= 0.6
     /assess, stored in SQLite                  target >= 0.35
     one 500-item batch against 500 single stored calls (time)   target <= 0.1
 
 `store: false` is measured twice: a stateless request (no subject_id), and one with a
-subject_id, whose history (rule 14) is read from the database on every call.
+subject_id, whose history (rule 14) is read from the database on every call. The batch is
+compared with 500 single calls made two ways: concurrently (wrk -c16, where the server
+groups their commits) and one after another (-c1, as a simple nightly loop would).
 
     .venv/bin/python bench/assess_throughput.py     (needs Debian's wrk, and taskset)
-
-The echo is a plain `def` endpoint by default (the FastAPI template's style, run in the
-thread pool); `--bare async` compares with an `async def` echo instead, which is faster.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -79,8 +83,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    """One wrk run: requests a second, and the server's CPU time per request."""
+
+    rps: float
+    cpu_us: float
+
+
 @contextmanager
-def server(target: str, env: dict[str, str]) -> Iterator[str]:
+def server(target: str, env: dict[str, str]) -> Iterator[Server]:
     port = free_port()
     command = ["taskset", "-c", SERVER_CORE, str(BIN / "uvicorn"), target]
     process = subprocess.Popen(
@@ -98,7 +121,7 @@ def server(target: str, env: dict[str, str]) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 time.sleep(0.05)
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -130,7 +153,9 @@ def wrk_script(folder: Path, name: str, body: object, key: str) -> Path:
     return path
 
 
-def wrk(url: str, script: Path, seconds: int, connections: int) -> float:
+def wrk(target: Server, path: str, script: Path, seconds: int, connections: int) -> Run:
+    url = target.base + path
+    cpu_before = target.cpu_seconds()
     done = subprocess.run(
         [
             *("taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s"),
@@ -142,10 +167,12 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> float:
     )
     if "error:" in done.stdout or "Non-2xx" in done.stdout:
         raise SystemExit(f"the server answered with an error:\n{done.stdout}")
+    cpu = target.cpu_seconds() - cpu_before
     match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-    if match is None:
+    count = re.search(r"(\d+) requests in", done.stdout)
+    if match is None or count is None:
         raise SystemExit(done.stdout + done.stderr)
-    return float(match.group(1))
+    return Run(float(match.group(1)), cpu / int(count.group(1)) * 1e6)
 
 
 def backpain(*args: str, env: dict[str, str]) -> str:
@@ -164,12 +191,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument(
-        "--bare",
-        choices=("def", "async"),
-        default="def",
-        help="the echo as a plain def endpoint (thread pool) or as async def",
-    )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
@@ -189,43 +210,71 @@ def main() -> None:
         scripts = {name: wrk_script(work, name, body, key) for name, body in VARIANTS.items()}
         batch = wrk_script(work, "batch", {"items": [VARIANTS["stored"]] * BATCH_SIZE}, key)
 
-        rps: dict[str, list[float]] = {name: [] for name in ("bare", *VARIANTS, "batch")}
-        bare_target = "bench.bare_app:" + ("async_app" if args.bare == "async" else "app")
-        with server(bare_target, env) as bare, server("app.main:app", env) as ours:
-            ok = httpx.post(f"{ours}/assess", json=RUNNER, headers={"X-API-Key": key})
+        runs: dict[str, list[Run]] = {}
+        with (
+            server("bench.bare_app:app", env) as bare_def,
+            server("bench.bare_app:async_app", env) as bare_async,
+            server("app.main:app", env) as ours,
+        ):
+            ok = httpx.post(f"{ours.base}/assess", json=RUNNER, headers={"X-API-Key": key})
             assert ok.status_code == 201, ok.text
+            plan = [
+                ("echo_def", bare_def, "/assess", scripts["stateless"], args.connections),
+                ("echo_async", bare_async, "/assess", scripts["stateless"], args.connections),
+                *(
+                    (name, ours, "/assess", script, args.connections)
+                    for name, script in scripts.items()
+                ),
+                ("stored_one_by_one", ours, "/assess", scripts["stored"], 1),
+                ("batch", ours, "/assess/batch", batch, 2),
+            ]
             for _ in range(args.rounds):  # alternate, so that drift hits every side alike
-                for name, script in scripts.items():
-                    rps["bare"].append(
-                        wrk(f"{bare}/assess", script, args.seconds, args.connections)
+                for name, target, path, script, connections in plan:
+                    runs.setdefault(name, []).append(
+                        wrk(target, path, script, args.seconds, connections)
                     )
-                    rps[name].append(wrk(f"{ours}/assess", script, args.seconds, args.connections))
-                rps["batch"].append(wrk(f"{ours}/assess/batch", batch, args.seconds, 2))
 
-    median = {name: statistics.median(values) for name, values in rps.items()}
-    bare = median["bare"]
-    batch_share = (1 / median["batch"]) / (BATCH_SIZE / median["stored"])
+    rps = {name: statistics.median(r.rps for r in values) for name, values in runs.items()}
+    cpu = {name: statistics.median(r.cpu_us for r in values) for name, values in runs.items()}
     print(
         f"POST /assess, median of {args.rounds} alternating rounds of {args.seconds} s "
-        f"(wrk -c{args.connections}); servers on core {SERVER_CORE}, wrk on core {LOAD_CORE}"
+        f"(wrk -c{args.connections} unless said); servers on core {SERVER_CORE}, wrk on core "
+        f"{LOAD_CORE}"
     )
-    print(f"  bare FastAPI echo ({args.bare} endpoint)       {bare:8.0f} req/s")
+    print(
+        f"{'':44} {'req/s':>8}  {'ratio to def echo':>17}  {'ratio to async echo':>19}  "
+        f"{'CPU/req':>9}"
+    )
     rows = [
+        ("echo_def", "bare FastAPI echo, def endpoint", None),
+        ("echo_async", "bare FastAPI echo, async def endpoint", None),
         ("stateless", "/assess, store: false", 0.6),
-        ("history", "/assess, store: false, with subject", 0.6),
+        ("history", "/assess, store: false, with subject_id", 0.6),
         ("stored", "/assess, stored in SQLite", 0.35),
+        ("stored_one_by_one", "/assess, stored, one call at a time (-c1)", None),
     ]
     for name, label, target in rows:
-        value = median[name]
-        print(f"  {label:<39} {value:8.0f} req/s  ratio {value / bare:.2f}  (target >= {target})")
+        value = rps[name]
+        print(
+            f"  {label:<42} {value:8.0f}  {value / rps['echo_def']:17.2f}  "
+            f"{value / rps['echo_async']:19.2f}  {cpu[name]:7.0f} us"
+            + (f"  (target >= {target})" if target else "")
+        )
     print(
-        f"  /assess/batch of {BATCH_SIZE}, stored             {median['batch']:8.2f} batches/s "
-        f"= {median['batch'] * BATCH_SIZE:.0f} assessments/s"
+        f"  /assess/batch of {BATCH_SIZE}, stored (-c2)              {rps['batch']:8.2f} batches/s "
+        f"= {rps['batch'] * BATCH_SIZE:.0f} assessments/s, {cpu['batch'] / BATCH_SIZE:.0f} us "
+        "CPU per assessment"
     )
-    print(
-        f"  a {BATCH_SIZE}-item batch takes {batch_share:.3f} of the time of {BATCH_SIZE} "
-        "single stored calls  (target <= 0.1)"
-    )
+    for name, how in (
+        ("stored", f"concurrent (-c{args.connections})"),
+        ("stored_one_by_one", "one at a time (-c1)"),
+    ):
+        time_share = (1 / rps["batch"]) / (BATCH_SIZE / rps[name])
+        cpu_share = cpu["batch"] / (BATCH_SIZE * cpu[name])
+        print(
+            f"  a {BATCH_SIZE}-item batch against {BATCH_SIZE} single stored calls, {how}: "
+            f"{time_share:.3f} of the time, {cpu_share:.3f} of the server CPU  (target <= 0.1)"
+        )
 
 
 if __name__ == "__main__":
