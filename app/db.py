@@ -7,6 +7,7 @@ import logging
 import math
 import sqlite3
 import time
+import uuid
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,12 +20,21 @@ from typing import Any, TypeVar
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, DateTime, Dialect, Engine, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    create_engine,
+    event,
+    make_url,
+    text,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
-from app.config import Settings
+from app.config import Settings, normalise_database_url
 
 log = logging.getLogger(__name__)
 
@@ -424,3 +434,27 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+# The database every PostgreSQL server has, through which others are created and dropped.
+MAINTENANCE_DATABASE = "postgres"
+
+
+@contextmanager
+def throwaway_postgres_database(server: str) -> Iterator[str]:
+    """For tests and benchmarks: a new, empty database on the PostgreSQL server that
+    `server` (a database URL) names, called after its database with a random suffix, and
+    dropped afterwards. Nothing is done inside the database `server` names."""
+    url = make_url(normalise_database_url(server))
+    name = f"{(url.database or 'backpain')[:40]}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

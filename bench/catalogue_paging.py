@@ -28,14 +28,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert, text
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
 from app.config import load_settings  # noqa: E402
-from app.db import create_db_engine, upgrade  # noqa: E402
+from app.db import create_db_engine, throwaway_postgres_database, upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Exercise, ExerciseFacet  # noqa: E402
 from app.services.catalogue import sync_ordering  # noqa: E402
@@ -57,17 +57,8 @@ def throwaway_database(postgres: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
-    server = make_url(postgres).set(drivername="postgresql+psycopg")
-    name = f"backpain_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres_database(postgres) as url:
+        yield url
 
 
 @dataclass(frozen=True)

@@ -12,45 +12,22 @@ database before anything can read it.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
+from sqlalchemy import URL, Connection, Engine, make_url
 from sqlmodel import Session
 
 from app.config import Settings, get_settings, load_settings, normalise_database_url
-from app.db import create_db_engine, upgrade
+from app.db import create_db_engine, throwaway_postgres_database, upgrade
 from app.main import create_app
 from app.services.seed import seed_content
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-# The database every server has, through which the suite creates and drops its own.
-MAINTENANCE_DATABASE = "postgres"
-
-
-@contextmanager
-def throwaway_postgres_database(server: URL) -> Iterator[str]:
-    """A new, empty database on `server`'s PostgreSQL server, named after `server.database`
-    with a random suffix, dropped afterwards. Nothing is done inside `server.database`."""
-    base = (server.database or "backpain_test")[:40]
-    name = f"{base}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield server.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def _postgres_server() -> URL | None:
@@ -76,7 +53,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if server is None:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    with throwaway_postgres_database(server) as url:
+    with throwaway_postgres_database(server.render_as_string(hide_password=False)) as url:
         yield url
 
 
@@ -171,5 +148,5 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    with throwaway_postgres_database(url) as fresh:
+    with throwaway_postgres_database(url.render_as_string(hide_password=False)) as fresh:
         yield fresh

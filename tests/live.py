@@ -11,16 +11,16 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
 from app.config import normalise_database_url
+from app.db import throwaway_postgres_database
 
 BACKPAIN = str(Path(sys.executable).parent / "backpain")
 
@@ -221,25 +221,6 @@ def postgres_under_test() -> str | None:
 
 
 @contextmanager
-def throwaway_database(server: str) -> Iterator[str]:
-    """A new, empty database on the PostgreSQL server of `server` (a database URL),
-    dropped afterwards: yields its URL."""
-    url = make_url(normalise_database_url(server))
-    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-@contextmanager
 def site_database(folder: Path) -> Iterator[str]:
     """The database of a live site: a SQLite file in `folder` or, when TEST_DATABASE_URL
     names a PostgreSQL server (CI), a throw-away database of its own there."""
@@ -247,7 +228,7 @@ def site_database(folder: Path) -> Iterator[str]:
     if server is None:
         yield f"sqlite:///{folder / 'live.db'}"
         return
-    with throwaway_database(server) as url:
+    with throwaway_postgres_database(server) as url:
         yield url
 
 

@@ -20,8 +20,7 @@ from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from app.config import load_settings
-from app.db import create_db_engine
-from tests.conftest import throwaway_postgres_database
+from app.db import create_db_engine, throwaway_postgres_database
 from tests.live import TcpForwarder, backpain, serving
 
 pytestmark = pytest.mark.slow
@@ -41,7 +40,7 @@ def postgres_url(database_url: str) -> Iterator[str]:
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         pytest.skip("the forwarder sits in front of PostgreSQL (run with TEST_DATABASE_URL)")
-    with throwaway_postgres_database(url) as fresh:
+    with throwaway_postgres_database(database_url) as fresh:
         yield fresh
 
 
