@@ -36,6 +36,7 @@ from app.middleware import (
     RequestBodyMiddleware,
     RequestContextMiddleware,
 )
+from app.observability import RouteTemplates
 from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(ProblemCORSMiddleware, allow_origins=settings.cors_origins)
     app.add_middleware(RequestContextMiddleware)
-    for router in (
+    api_routers = (
         assess.router,
         assessments.router,
         exercises.router,
@@ -105,11 +106,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         vocabulary.router,
         clients.router,
         audit.router,
-    ):
+    )
+    for router in api_routers:
         app.include_router(router, dependencies=[RateLimited], responses=COMMON_API_ERRORS)
     # Probes and metrics are for the platform: never rate limited, never authenticated.
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.state.route_templates = RouteTemplates(
+        route.path
+        for router in (*api_routers, health.router, metrics.router)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    )
     install_openapi(app)
     install_docs(app)
     return app

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.routing import compile_path
 from starlette.types import Scope
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -42,9 +43,24 @@ def request_id_of(scope: MutableMapping[str, Any]) -> str:
 def route_template(scope: Scope) -> str:
     """The matched route's path template (`/exercises/{slug}`), never the raw path: raw
     paths would leak ids into logs and explode metric cardinality."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "<unmatched>"
+    path = getattr(scope.get("route"), "path", None)
+    if path:
+        return str(path)
+    # Refused before routing (a body too large, not JSON): the route it was meant for.
+    app = scope.get("app")
+    templates: RouteTemplates | None = getattr(app.state, "route_templates", None) if app else None
+    return (templates.find(scope["path"]) if templates else None) or "<unmatched>"
+
+
+class RouteTemplates:
+    """The path templates of an app's routes, to name the route of a request that never
+    reached the router."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._patterns = [(compile_path(path)[0], path) for path in dict.fromkeys(paths)]
+
+    def find(self, path: str) -> str | None:
+        return next((template for regex, template in self._patterns if regex.match(path)), None)
 
 
 def bind_request_id(rid: str) -> Token[str | None]:

@@ -72,6 +72,30 @@ def test_logs_name_the_route_template_not_the_path(
     assert record.route == "/exercises/{slug}"  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("path", "headers", "body", "status", "route"),
+    [
+        ("/assess", {"Content-Type": "text/plain"}, b"{}", 415, "/assess"),
+        ("/exercises", {"Content-Type": "application/json"}, b"x" * 70_000, 413, "/exercises"),
+        ("/no-such-thing", {"Content-Type": "application/json"}, b"{}", 404, "<unmatched>"),
+    ],
+)
+def test_a_request_refused_before_routing_is_logged_under_its_route(
+    client: TestClient,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    headers: dict[str, str],
+    body: bytes,
+    status: int,
+    route: str,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        response = client.post(path, content=body, headers=headers)
+    assert response.status_code == status
+    (record,) = [r for r in caplog.records if r.name == "app.access"]
+    assert record.route == route  # type: ignore[attr-defined]
+
+
 def test_metrics_count_requests_and_assessments(client: TestClient, runner_app: Caller) -> None:
     def value(text: str, prefix: str) -> float:
         for line in text.splitlines():
