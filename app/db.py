@@ -110,6 +110,11 @@ _Answer = TypeVar("_Answer")
 _WAIT_INTERVAL_SECONDS = 0.1
 
 
+class CommitOutcomeUnknown(Exception):  # noqa: N818 (a marker, mixed into a driver error)
+    """A COMMIT was sent, its answer never came, and the database could not be asked in
+    time whether it was carried out: the change may or may not have been saved."""
+
+
 @lru_cache(maxsize=1)
 def _answering_connection_class() -> Any:
     """The psycopg connection class of serving engines (made on first use, so that psycopg
@@ -117,6 +122,20 @@ def _answering_connection_class() -> Any:
     import psycopg
     from psycopg import pq
     from psycopg.abc import PQGen
+
+    # What psycopg's wait() raises when its timeout passes. Private, so looked up here, at
+    # start-up: a psycopg release without it stops the service with this message (and the
+    # suite, on either database) instead of turning every database error into a 500.
+    found = getattr(psycopg.errors, "_WaitTimeout", None)
+    if not (isinstance(found, type) and issubclass(found, Exception)):
+        raise RuntimeError(
+            f"psycopg {psycopg.__version__} has no errors._WaitTimeout, which app.db's "
+            "deadline on database answers needs: pin the version in the lock files"
+        )
+    wait_timeout: type[Exception] = found
+
+    class CommitOutcomeUnknownError(psycopg.OperationalError, CommitOutcomeUnknown):
+        pass
 
     class AnsweringConnection(psycopg.Connection[Any]):
         """A psycopg connection that waits at most `answer_timeout` seconds for each answer,
@@ -143,7 +162,7 @@ def _answering_connection_class() -> Any:
                 return super().wait(gen, interval, timeout)
             try:
                 return super().wait(gen, interval, self.answer_timeout)
-            except psycopg.errors._WaitTimeout:
+            except wait_timeout:
                 self.pgconn.finish()  # what was sent may still arrive: the connection is unusable
                 raise psycopg.OperationalError(
                     f"the database did not answer within {self.answer_timeout:g} s; "
@@ -178,7 +197,7 @@ def _answering_connection_class() -> Any:
                     log.warning("a COMMIT's answer was lost; the database says it committed")
                     return
                 if outcome is None:
-                    raise psycopg.OperationalError(
+                    raise CommitOutcomeUnknownError(
                         "COMMIT got no answer, and the database could not be asked whether "
                         "it committed"
                     ) from error
@@ -234,8 +253,9 @@ def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
     and, for an engine that serves requests (not the CLI's, whose migrations, purges and
     prestart lock may rightly take long):
     - statement_timeout 3C: the server cancels a statement that runs longer;
-    - `answer_timeout` 4C: a connection gets no answer at all for that long (the statement
-      timeout plus C for its cancellation to come back) and is closed.
+    - `answer_timeout` 4C: a connection whose answer has not fully come within that long
+      (psycopg's deadline on each wait: the statement timeout plus C for its cancellation
+      to come back) is closed.
     """
     seconds = settings.db_connect_timeout_seconds
     args: dict[str, Any] = {
@@ -255,10 +275,12 @@ def postgres_limits(settings: Settings, *, serving: bool) -> PostgresLimits:
 
 
 def _answering_connect(answer_timeout: float) -> Any:
+    connection_class = _answering_connection_class()  # now, at start-up: see wait_timeout
+
     def connect(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
     ) -> Any:
-        connection = _answering_connection_class().connect(*cargs, **cparams)
+        connection = connection_class.connect(*cargs, **cparams)
         connection.answer_timeout = answer_timeout
         connection.opened_with = (tuple(cargs), dict(cparams))
         return connection

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import CommitOutcomeUnknown
 from app.observability import request_id_of
 
 PROBLEM_JSON = "application/problem+json"
@@ -280,7 +281,21 @@ def is_connection_error(exc: BaseException) -> bool:
     return False
 
 
+async def _on_commit_outcome_unknown(request: Request, exc: Exception) -> JSONResponse:
+    # Not "nothing was saved": the change may have been, and a blind retry could repeat it.
+    log.warning("database stopped answering during a commit; its outcome is unknown")
+    return problem_response(
+        request,
+        UNAVAILABLE,
+        "The database stopped answering while this was being saved, and whether it was "
+        "saved is not known: look before you send it again.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(getattr(exc, "orig", None), CommitOutcomeUnknown):
+        return await _on_commit_outcome_unknown(request, exc)
     if is_connection_error(exc):
         return await _on_database_unavailable(request, exc)
     return await _on_unexpected(request, exc)

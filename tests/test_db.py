@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from app.config import Settings, load_settings
-from app.db import PROJECT_ROOT, create_db_engine
+from app.db import PROJECT_ROOT, _answering_connection_class, create_db_engine
 from app.models import Exercise, Programme, ProgrammeItem
 
 
@@ -196,3 +196,27 @@ def test_a_statement_may_run_three_connect_timeouts_when_serving_and_unbounded_i
             assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == limit
     finally:
         engine.dispose()
+
+
+def test_the_answer_deadline_finds_what_psycopg_raises_on_a_timeout() -> None:
+    # Checked on every run, SQLite's too: the private name it relies on must exist in the
+    # psycopg the lock files pin, or PostgreSQL errors would become 500s.
+    import psycopg
+
+    _answering_connection_class.cache_clear()
+    assert issubclass(_answering_connection_class(), psycopg.Connection)
+
+
+def test_a_psycopg_without_its_timeout_error_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import psycopg
+
+    monkeypatch.delattr(psycopg.errors, "_WaitTimeout")
+    _answering_connection_class.cache_clear()
+    try:
+        settings = load_settings(database_url="postgresql://postgres@127.0.0.1:1/none")
+        with pytest.raises(RuntimeError, match=r"has no errors\._WaitTimeout"):
+            create_db_engine(settings)
+    finally:
+        _answering_connection_class.cache_clear()

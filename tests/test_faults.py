@@ -20,7 +20,7 @@ from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from app.config import load_settings
-from app.db import create_db_engine, throwaway_postgres_database
+from app.db import CommitOutcomeUnknown, create_db_engine, throwaway_postgres_database
 from tests.live import TcpForwarder, backpain, serving
 
 pytestmark = pytest.mark.slow
@@ -312,10 +312,14 @@ def notes(postgres_url: str, forwarder: TcpForwarder) -> Iterator[Engine]:
 
 
 def write_across_a_freeze_at_commit(
-    engine: Engine, forwarder: TcpForwarder, *, deliver: bool
+    engine: Engine,
+    forwarder: TcpForwarder,
+    *,
+    deliver: bool,
+    frozen_seconds: float = 4 * TIMEOUT + 1,  # past the deadline on the COMMIT's answer
 ) -> Exception | None:
     """Insert a note and commit, the forwarder freezing as the COMMIT goes by, delivered
-    or not; thawed once the deadline on its answer has passed. What commit() raised."""
+    or not; thawed after `frozen_seconds`. What commit() raised."""
     forwarder.freeze_at(b"COMMIT", deliver=deliver)
     raised: list[Exception] = []
 
@@ -330,11 +334,11 @@ def write_across_a_freeze_at_commit(
     writer = threading.Thread(target=write)
     started = time.monotonic()
     writer.start()
-    time.sleep(4 * TIMEOUT + 1)  # past the deadline on the COMMIT's answer
+    time.sleep(frozen_seconds)
     forwarder.thaw()
     writer.join(timeout=30)
     assert not writer.is_alive()
-    assert time.monotonic() - started < 2 * FROZEN_BOUND_SECONDS
+    assert time.monotonic() - started < frozen_seconds + 2 * FROZEN_BOUND_SECONDS
     return raised[0] if raised else None
 
 
@@ -362,3 +366,16 @@ def test_a_commit_that_never_arrived_is_reported_as_not_saved(
     error = write_across_a_freeze_at_commit(notes, forwarder, deliver=False)
     assert isinstance(error, OperationalError)
     assert stored_notes(postgres_url) == []
+
+
+def test_a_commit_that_cannot_be_settled_is_reported_as_of_unknown_outcome(
+    notes: Engine, forwarder: TcpForwarder
+) -> None:
+    """Frozen past the deadline on the answer and past the time given to asking the
+    database: the commit may or may not have happened, and the error says exactly that
+    (answered as its own 503, never "nothing was saved")."""
+    error = write_across_a_freeze_at_commit(
+        notes, forwarder, deliver=False, frozen_seconds=8 * TIMEOUT + 2
+    )
+    assert isinstance(error, OperationalError)
+    assert isinstance(error.orig, CommitOutcomeUnknown)

@@ -33,6 +33,8 @@ class ExerciseLink(BaseModel):
 
 
 class Triage(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between answers (see engine)
+
     level: TriageLevel = Field(
         description="emergency > urgent > see_physio > self_care: the highest any rule set."
     )
@@ -40,6 +42,8 @@ class Triage(BaseModel):
 
 
 class Running(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between answers (see engine)
+
     advice: RunningAdvice = Field(
         description="stop > pause > reduce > continue: the strictest any rule set."
     )
@@ -59,6 +63,8 @@ class RiskFactor(BaseModel):
 
 
 class RedFlag(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between answers (see engine)
+
     code: RedFlagCode
     title: str
     level: RedFlagLevel
