@@ -94,6 +94,19 @@ def test_an_exercise_in_a_programme_cannot_be_deleted(client: TestClient, editor
     assert client.get(f"/exercises/{used}").status_code == 200
 
 
+def test_an_exercise_an_advice_topic_links_cannot_be_deleted(
+    client: TestClient, editor: Caller
+) -> None:
+    linked = "thread-the-needle"  # linked from one advice topic, listed by no programme
+    response = client.delete(f"/exercises/{linked}", headers=editor.headers)
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        f"Exercise {linked!r} is used by advice topics (common-causes); take it out of them first."
+    )
+    topic = client.get("/advice/common-causes").json()
+    assert linked in [link["slug"] for link in topic["related_exercises"]]
+
+
 def test_a_changed_exercise_moves_its_programmes_forward_for_sync(
     client: TestClient, editor: Caller
 ) -> None:

@@ -18,8 +18,8 @@ from app.config import load_settings
 from app.content.loader import CONTENT_DIR
 from app.db import UTCDateTime, create_db_engine, upgrade, utcnow
 from app.models import Advice, AuditEntry, Exercise, Programme
-from app.models.content import ProgrammeIn
-from app.services import audit, catalogue, content_admin, programmes
+from app.models.content import AdviceIn, ProgrammeIn
+from app.services import advice, audit, catalogue, content_admin, programmes
 from app.services.seed import SeedError, load_content_files, seed_content
 
 
@@ -244,16 +244,49 @@ def test_seeding_a_renamed_exercise_moves_the_advice_linking_it_forward(
     assert other.updated_at == other_before  # it does not link the exercise
 
 
-def test_seeding_a_retired_exercise_moves_the_advice_linking_it_forward(
+def test_an_exercise_an_advice_topic_still_links_is_kept_not_retired(
     session: Session, content: Path
 ) -> None:
-    topic = session.exec(select(Advice).where(Advice.slug == "common-causes")).one()
+    """The files drop an exercise (and their topic's link to it), but an editor's topic still
+    links it: the seed keeps the exercise, says why, and leaves that topic as it was."""
+    seeded = next(a for a in load_content_files().advice if a.slug == "common-causes")
+    own = AdviceIn.model_validate(
+        {**seeded.model_dump(exclude={"uuid"}), "slug": "clinic-own-topic"}
+    )
+    topic = advice.save(session, own, now=utcnow())  # created through the API: no seed_hash
+    session.commit()
     before = topic.updated_at
     _drop_entry(content / "exercises.toml", "exercise", "thread-the-needle")
     _edit(content / "advice.toml", '"thread-the-needle", ', "")
-    seed_content(session=session, directory=content)
+
+    report = seed_content(session=session, directory=content)
+    assert report.exercises.retired == 0
+    assert report.exercises.notes == [
+        "exercise 'thread-the-needle' kept: used by advice topics (clinic-own-topic)"
+    ]
+    assert catalogue.find_live(session, Exercise, "thread-the-needle") is not None
     session.refresh(topic)
-    assert topic.updated_at > before
+    assert topic.updated_at == before
+    assert "thread-the-needle" in topic.related_exercises
+
+
+def test_a_topic_linking_an_exercise_deleted_before_the_rule_is_still_reseeded(
+    session: Session, content: Path
+) -> None:
+    """An editor could delete a linked exercise before that was a 409: a later change to the
+    topic's file entry still seeds, keeping the link (the exercise stays deleted)."""
+    gone = catalogue.get_live(session, Exercise, "thread-the-needle")
+    catalogue.soft_delete(session, gone, now=utcnow())
+    session.commit()
+    title = "Three common sources of lower back pain in runners"
+    _edit(content / "advice.toml", f'title = "{title}"', f'title = "{title}, in brief"')
+
+    report = seed_content(session=session, directory=content)
+    assert (report.advice.updated, report.exercises.kept_deleted) == (1, 1)
+    topic = catalogue.get_live(session, Advice, "common-causes")
+    assert topic.title == f"{title}, in brief"
+    assert "thread-the-needle" in topic.related_exercises
+    assert catalogue.find_live(session, Exercise, "thread-the-needle") is None
 
 
 def test_every_change_the_seed_makes_is_audited_with_before_and_after(
