@@ -174,6 +174,7 @@ SourceKeys = Annotated[
     list[SourceKey], PField(min_length=1, max_length=10), AfterValidator(_unique)
 ]
 Sentences = Annotated[list[Sentence], PField(max_length=12)]
+SomeSentences = Annotated[list[Sentence], PField(min_length=1, max_length=12)]
 LICENCE_DEFAULT = "CC-BY-4.0"
 ATTRIBUTION_DEFAULT = "Back-pain guidance API content team"
 
@@ -255,12 +256,11 @@ class ExerciseIn(BaseModel):
     ]
     difficulty: Difficulty
     dosage: Dosage
-    steps: Annotated[list[Sentence], PField(min_length=1, max_length=12)]
-    cautions: Annotated[
-        list[Sentence],
-        PField(min_length=1, max_length=12, description="When to stop: at least one."),
+    steps: SomeSentences
+    cautions: Annotated[SomeSentences, PField(description="When to stop: at least one.")]
+    contraindications: Annotated[
+        SomeSentences, PField(description="Who should not do it: at least one.")
     ]
-    contraindications: Sentences = PField(default_factory=list)
     sources: SourceKeys
     licence: Licence = LICENCE_DEFAULT
     attribution: Label = ATTRIBUTION_DEFAULT
@@ -285,6 +285,14 @@ class ExerciseIn(BaseModel):
 
 class ExerciseSeed(ExerciseIn):
     uuid: uuid.UUID
+
+
+class ExerciseStored(ExerciseIn):
+    """An exercise as stored, read back (audit entries, the base of a patch): one written
+    before every exercise had to name a contraindication may have none. What is written is
+    checked by ExerciseIn, a patched exercise too."""
+
+    contraindications: Sentences = PField(default_factory=list)
 
 
 class ExercisePublic(BaseModel):

@@ -12,7 +12,13 @@ from sqlmodel import Session, col, select
 
 from app.errors import VALIDATION, FieldError, ProblemError
 from app.models import Exercise, ExerciseFacet
-from app.models.content import Dosage, ExerciseIn, ExercisePage, ExercisePublic
+from app.models.content import (
+    Dosage,
+    ExerciseIn,
+    ExercisePage,
+    ExercisePublic,
+    ExerciseStored,
+)
 from app.rules.engine import CatalogueEntry
 from app.rules.outputs import ExerciseLink
 from app.services import catalogue
@@ -212,4 +218,4 @@ def _index_facets(session: Session, row: Exercise) -> None:
 
 def to_input(session: Session, row: Exercise) -> ExerciseIn:
     """The row as it would be written: the shape of PUT bodies and of audit entries."""
-    return ExerciseIn.model_validate(row, from_attributes=True)
+    return ExerciseStored.model_validate(row, from_attributes=True)

@@ -431,9 +431,26 @@ def seed_content_at_0002(session: Session) -> None:
     session.commit()
 
 
-def test_reseeding_fills_in_contraindications_in_place(session: Session, content: Path) -> None:
+def test_reseeding_fills_in_contraindications_in_place(session: Session) -> None:
     """A catalogue seeded before the glute bridge had contraindications gets them from the
     next seed, on the same row."""
+    row = catalogue.get_live(session, Exercise, "glute-bridge")
+    row.contraindications = []
+    row.seed_hash = "0" * 64  # the file's version before contraindications
+    session.add(row)
+    session.commit()
+    row_id = row.id
+
+    report = seed_content(session=session)  # the files as shipped
+    assert report.exercises.updated == 1
+    session.refresh(row)
+    assert row.id == row_id
+    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
+    assert row.contraindications == shipped.contraindications
+    assert row.contraindications
+
+
+def test_an_entry_without_contraindications_stops_the_seed(content: Path) -> None:
     path = content / "exercises.toml"
     entries = re.split(r"(?m)^(?=\[\[exercise\]\])", path.read_text())
     path.write_text(
@@ -444,15 +461,5 @@ def test_reseeding_fills_in_contraindications_in_place(session: Session, content
             for e in entries
         )
     )
-    seed_content(session=session, directory=content)
-    row = catalogue.get_live(session, Exercise, "glute-bridge")
-    assert row.contraindications == []
-    row_id = row.id
-
-    report = seed_content(session=session)  # the files as shipped
-    assert report.exercises.updated == 1
-    session.refresh(row)
-    assert row.id == row_id
-    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
-    assert row.contraindications == shipped.contraindications
-    assert row.contraindications
+    with pytest.raises(SeedError, match=r"glute-bridge: contraindications"):
+        load_content_files(content)
