@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -352,7 +352,8 @@ def test_revision_0003_tells_the_seeds_retirements_from_editors_deletions(
     fresh_database_url: str,
 ) -> None:
     """Rows deleted before the column existed: an editor's deletion left a `delete` audit
-    entry; a seeded row deleted without one was retired by the seed."""
+    entry as new as the row's deletion; a seeded row deleted without one was retired by the
+    seed, even when an editor had deleted it once before."""
     engine = create_db_engine(load_settings(database_url=fresh_database_url))
     try:
         upgrade(engine, "0002")
@@ -365,6 +366,8 @@ def test_revision_0003_tells_the_seeds_retirements_from_editors_deletions(
             "training-load-and-pain": True,
             "sitting-at-a-desk": False,  # deleted by an editor
             "common-causes": False,  # live
+            "long-term-prevention": True,  # deleted by an editor, re-created, then retired
+            "what-to-do-first": False,  # deleted by an editor, re-created, deleted again
         }
     finally:
         engine.dispose()
@@ -389,13 +392,22 @@ _AUDIT_0002 = sa.table(
 
 
 def seed_content_at_0002(session: Session) -> None:
-    """Three advice rows as revision 0002 held them: one retired by the seed, one deleted by
-    an editor (with its audit entry), one live."""
-    now = utcnow()
-    for slug, deleted, by_editor in (
-        ("training-load-and-pain", True, False),
-        ("sitting-at-a-desk", True, True),
-        ("common-causes", False, False),
+    """Advice rows as revision 0002 held them, with the audit entries editors' changes left
+    (an editor's deletion is stamped at the row's deletion or just after; the seed of that
+    time audited nothing)."""
+    start = utcnow()
+
+    def at(minutes: int) -> datetime:
+        return start + timedelta(minutes=minutes)
+
+    deleted = [("delete", at(1))]
+    recreated = [*deleted, ("create", at(2))]
+    for slug, deleted_at, history in (
+        ("training-load-and-pain", at(1), []),
+        ("sitting-at-a-desk", at(1), deleted),
+        ("common-causes", None, []),
+        ("long-term-prevention", at(3), recreated),
+        ("what-to-do-first", at(3), [*recreated, ("delete", at(3))]),
     ):
         item_id = uuid.uuid4()
         session.execute(
@@ -411,18 +423,18 @@ def seed_content_at_0002(session: Session) -> None:
                 licence="CC-BY-4.0",
                 attribution="a",
                 seed_hash="f" * 64,
-                created_at=now,
-                updated_at=now,
-                deleted_at=now if deleted else None,
+                created_at=start,
+                updated_at=deleted_at or start,
+                deleted_at=deleted_at,
             )
         )
-        if by_editor:
+        for action, stamp in history:
             session.execute(
                 sa.insert(_AUDIT_0002).values(
                     id=uuid.uuid4(),
-                    created_at=now,
+                    created_at=stamp,
                     actor="editor",
-                    action="delete",
+                    action=action,
                     resource="advice",
                     item_id=item_id,
                     item=slug,
