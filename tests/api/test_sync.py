@@ -163,8 +163,11 @@ def test_programme_sync_lists_changes_and_deletions_as_tombstones(
 @pytest.mark.parametrize(
     "value",
     [
-        "1700000000",  # a Unix time
+        "1700000000",  # a Unix time in seconds
+        "1700000000000",  # in milliseconds
         "1700000000.5",
+        "0.5",
+        "-5",
         "2026-01-01 00:00:00Z",  # a space for the T
         "2026-01-01",  # a date alone
         "2026-01-01T00:00Z",  # no seconds
@@ -179,7 +182,11 @@ def test_updated_since_must_be_an_rfc_3339_date_time(
     response = client.get(path, params={"updated_since": value})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
+    (error,) = response.json()["errors"]
+    assert error == {
+        "field": "updated_since",
+        "detail": "must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z",
+    }
 
 
 @pytest.mark.parametrize(
