@@ -1065,7 +1065,7 @@ PROBLEM_EXAMPLES: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
             "in_a_programme": {
                 "summary": "An exercise that programmes still list",
                 "value": {
-                    "detail": "Exercise 'bird-dog' is part of programmes (core-and-posture, recovery-stretch-and-strengthen); take it out of them first.",
+                    "detail": "Exercise 'bird-dog' is used by programmes (core-and-posture, recovery-stretch-and-strengthen) and advice topics (common-causes, what-to-do-first); take it out of them first.",
                     "instance": "/exercises/bird-dog",
                     "request_id": "6f1c2a8e-3f5b-4c1d-9a7e-2b8d4e6f0a11",
                     "status": 409,

@@ -8,6 +8,7 @@ client sees in `?updated_since=` listings. Every write moves `updated_at` forwar
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 
@@ -174,6 +175,7 @@ SourceKeys = Annotated[
     list[SourceKey], PField(min_length=1, max_length=10), AfterValidator(_unique)
 ]
 Sentences = Annotated[list[Sentence], PField(max_length=12)]
+SomeSentences = Annotated[list[Sentence], PField(min_length=1, max_length=12)]
 LICENCE_DEFAULT = "CC-BY-4.0"
 ATTRIBUTION_DEFAULT = "Back-pain guidance API content team"
 
@@ -208,25 +210,30 @@ ACUTE_EQUIPMENT = (Equipment.none,)
 FOAM_ROLL_NEVER_TARGETS = TargetArea.lower_back
 
 
-def back_safety_problems(item: ExerciseIn) -> list[tuple[tuple[str | int, ...], str]]:
-    """What makes `item` unsafe for a sore back, as (field location, why) pairs."""
+def back_safety_problems(item: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """What makes an exercise unsafe for a sore back, as (field location, why) pairs. `item`
+    is the exercise's fields by name, validated or as a content file holds them (the content
+    tests read the files raw: a validated entry cannot break these rules)."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
-    if Phase.acute in item.phases:
-        at = ("phases", item.phases.index(Phase.acute))
-        if item.category not in ACUTE_CATEGORIES:
+    category, difficulty = item.get("category"), item.get("difficulty")
+    phases, targets = list(item.get("phases", ())), list(item.get("target_areas", ()))
+    equipment = tuple(item.get("equipment", ()))
+    if Phase.acute in phases:
+        at = ("phases", phases.index(Phase.acute))
+        if category not in ACUTE_CATEGORIES:
             allowed = " or ".join(sorted(ACUTE_CATEGORIES))
             problems.append(
-                (at, f"an acute-phase exercise must be a {allowed} exercise, not {item.category}")
+                (at, f"an acute-phase exercise must be a {allowed} exercise, not {category}")
             )
-        if item.difficulty != ACUTE_DIFFICULTY:
+        if difficulty != ACUTE_DIFFICULTY:
             problems.append(
-                (at, f"an acute-phase exercise must be {ACUTE_DIFFICULTY}, not {item.difficulty}")
+                (at, f"an acute-phase exercise must be {ACUTE_DIFFICULTY}, not {difficulty}")
             )
-        if tuple(item.equipment) != ACUTE_EQUIPMENT:
-            kit = ", ".join(item.equipment)
+        if equipment != ACUTE_EQUIPMENT:
+            kit = ", ".join(equipment)
             problems.append((at, f"an acute-phase exercise must need no equipment, not {kit}"))
-    if item.category == Category.foam_roll and FOAM_ROLL_NEVER_TARGETS in item.target_areas:
-        at = ("target_areas", item.target_areas.index(FOAM_ROLL_NEVER_TARGETS))
+    if category == Category.foam_roll and FOAM_ROLL_NEVER_TARGETS in targets:
+        at = ("target_areas", targets.index(FOAM_ROLL_NEVER_TARGETS))
         problems.append(
             (at, "foam rolling must not target the lower back: roll the muscles around it")
         )
@@ -255,19 +262,18 @@ class ExerciseIn(BaseModel):
     ]
     difficulty: Difficulty
     dosage: Dosage
-    steps: Annotated[list[Sentence], PField(min_length=1, max_length=12)]
-    cautions: Annotated[
-        list[Sentence],
-        PField(min_length=1, max_length=12, description="When to stop: at least one."),
+    steps: SomeSentences
+    cautions: Annotated[SomeSentences, PField(description="When to stop: at least one.")]
+    contraindications: Annotated[
+        SomeSentences, PField(description="Who should not do it: at least one.")
     ]
-    contraindications: Sentences = PField(default_factory=list)
     sources: SourceKeys
     licence: Licence = LICENCE_DEFAULT
     attribution: Label = ATTRIBUTION_DEFAULT
 
     @model_validator(mode="after")
     def _safe_for_a_sore_back(self) -> Self:
-        problems = back_safety_problems(self)
+        problems = back_safety_problems(dict(self))
         if problems:
             raise ValidationError.from_exception_data(
                 type(self).__name__,
@@ -285,6 +291,14 @@ class ExerciseIn(BaseModel):
 
 class ExerciseSeed(ExerciseIn):
     uuid: uuid.UUID
+
+
+class ExerciseStored(ExerciseIn):
+    """An exercise as stored, read back (audit entries, the base of a patch): one written
+    before every exercise had to name a contraindication may have none. What is written is
+    checked by ExerciseIn, a patched exercise too."""
+
+    contraindications: Sentences = PField(default_factory=list)
 
 
 class ExercisePublic(BaseModel):

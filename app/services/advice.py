@@ -86,28 +86,43 @@ def save(
 ) -> Advice:
     """Create (no `row`) or overwrite an advice topic; the caller commits.
 
-    Every related exercise must be a live one: a 422 naming the link otherwise.
+    Every exercise the topic comes to link must be a live one: a 422 naming the link
+    otherwise. A link the live topic already has is kept as it is even when its exercise has
+    gone since (stored before exercises in use could not be deleted): hidden from readers
+    until the exercise comes back, it does not make an edit of the topic's other fields fail.
     """
+    kept = set(row.related_exercises) if row is not None and row.deleted_at is None else set()
     exercises.require_live(
         session,
-        [(f"related_exercises[{i}]", slug) for i, slug in enumerate(data.related_exercises)],
-        detail="A related exercise is not in the catalogue.",
+        [
+            (f"related_exercises[{i}]", slug)
+            for i, slug in enumerate(data.related_exercises)
+            if slug not in kept
+        ],
+        detail="Related exercises must be in the catalogue",
     )
     values = catalogue.column_values(data, AdviceIn, rename={"order": "position"})
     return catalogue.save(session, Advice, values, row=row, item_id=item_id, now=now)
+
+
+def linking(session: Session, slugs: Iterable[str]) -> list[Advice]:
+    """Live topics that link any of the exercises `slugs`, by slug."""
+    wanted = set(slugs)
+    # The topics are few (tens): read them and match in Python rather than query inside a
+    # JSON list, which SQLite and PostgreSQL spell differently.
+    live = session.exec(
+        select(Advice).where(col(Advice.deleted_at).is_(None)).order_by(col(Advice.slug))
+    )
+    return [topic for topic in live if wanted.intersection(topic.related_exercises)]
 
 
 def touch_linking(session: Session, slugs: Iterable[str], *, now: datetime) -> None:
     """Topics show their related exercises' slugs and names: when one of those changes (or
     the exercise comes or goes), so does the topic, and a syncing client must see it in
     `updated_since` listings."""
-    wanted = set(slugs)
-    # The topics are few (tens): read them and match in Python rather than query inside a
-    # JSON list, which SQLite and PostgreSQL spell differently.
-    for topic in session.exec(select(Advice).where(col(Advice.deleted_at).is_(None))):
-        if wanted.intersection(topic.related_exercises):
-            topic.updated_at = now
-            session.add(topic)
+    for topic in linking(session, slugs):
+        topic.updated_at = now
+        session.add(topic)
 
 
 def to_input(session: Session, row: Advice) -> AdviceIn:

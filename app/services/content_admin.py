@@ -89,13 +89,26 @@ def _exercise_changed(
     event.listen(session, "after_commit", lambda _: catalogue_cache.clear(), once=True)
 
 
+def exercise_users(session: Session, row: Exercise) -> str | None:
+    """What still shows the exercise, named for an editor (None when nothing does): live
+    programmes list it, live advice topics link it. Such an exercise is not deleted, neither
+    by an editor (409) nor by the seed (kept, with a note)."""
+    uses = [
+        f"{noun} ({', '.join(user.slug for user in users)})"
+        for noun, users in (
+            ("programmes", programmes.using_exercise(session, row.id)),
+            ("advice topics", advice.linking(session, [row.slug])),
+        )
+        if users
+    ]
+    return " and ".join(uses) or None
+
+
 def _exercise_in_use(session: Session, row: Exercise) -> None:
-    users = programmes.using_exercise(session, row.id)
-    if users:
-        names = ", ".join(p.slug for p in users)
+    users = exercise_users(session, row)
+    if users is not None:
         raise ProblemError(
-            CONFLICT,
-            f"Exercise {row.slug!r} is part of programmes ({names}); take it out of them first.",
+            CONFLICT, f"Exercise {row.slug!r} is used by {users}; take it out of them first."
         )
 
 
@@ -170,13 +183,14 @@ def write(
     """Save `data` as a new item (`row` None), over a live one, or over a deleted one (which
     comes back with its id); then move what shows it forward and audit the change, in the
     caller's transaction. The one write path of the editing API and the seed."""
-    before = None
-    if row is not None and row.deleted_at is None:
-        before = snapshot(kind, session, row)
-    elif row is not None:
-        row.deleted_at = None
-        row.retired_by_seed = False
+    restoring = row is not None and row.deleted_at is not None
+    before = snapshot(kind, session, row) if row is not None and not restoring else None
+    # The service's save still sees a restored row as deleted: what the tombstone held is not
+    # what the live item had (advice keeps the links a live topic already has).
     saved = kind.save(session, data, row=row, item_id=item_id, now=now)
+    if restoring:
+        saved.deleted_at = None
+        saved.retired_by_seed = False
     _changed(session, kind, saved, actor=actor, action=action, before=before, now=now)
     return saved
 

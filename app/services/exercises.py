@@ -12,7 +12,13 @@ from sqlmodel import Session, col, select
 
 from app.errors import VALIDATION, FieldError, ProblemError
 from app.models import Exercise, ExerciseFacet
-from app.models.content import Dosage, ExerciseIn, ExercisePage, ExercisePublic
+from app.models.content import (
+    Dosage,
+    ExerciseIn,
+    ExercisePage,
+    ExercisePublic,
+    ExerciseStored,
+)
 from app.rules.engine import CatalogueEntry
 from app.rules.outputs import ExerciseLink
 from app.services import catalogue
@@ -164,16 +170,21 @@ def require_live(
     session: Session, named: Sequence[tuple[str, str]], *, detail: str
 ) -> dict[str, Exercise]:
     """The live exercises that `named` (field path, slug) pairs refer to, by slug; a 422
-    naming every field whose slug is not a live exercise. What links to exercises (programme
-    items, advice topics) is checked by this one rule."""
+    naming every field whose slug is not a live exercise, and the slugs in its `detail`
+    (`detail` begins it). What links to exercises (programme items, advice topics) is checked
+    by this one rule."""
     found = live_by_slug(session, (slug for _, slug in named))
-    missing = [
-        FieldError(field=field, detail=f"no exercise with slug {slug!r}")
-        for field, slug in named
-        if slug not in found
-    ]
+    missing = [(field, slug) for field, slug in named if slug not in found]
     if missing:
-        raise ProblemError(VALIDATION, detail, errors=missing)
+        slugs = ", ".join(repr(slug) for slug in dict.fromkeys(slug for _, slug in missing))
+        raise ProblemError(
+            VALIDATION,
+            f"{detail}; not found: {slugs}.",
+            errors=[
+                FieldError(field=field, detail=f"no exercise with slug {slug!r}")
+                for field, slug in missing
+            ],
+        )
     return found
 
 
@@ -207,4 +218,4 @@ def _index_facets(session: Session, row: Exercise) -> None:
 
 def to_input(session: Session, row: Exercise) -> ExerciseIn:
     """The row as it would be written: the shape of PUT bodies and of audit entries."""
-    return ExerciseIn.model_validate(row, from_attributes=True)
+    return ExerciseStored.model_validate(row, from_attributes=True)

@@ -126,7 +126,7 @@ def save(
     found = exercises.require_live(
         session,
         [(f"items[{i}].exercise", item.exercise) for i, item in enumerate(data.items)],
-        detail="A programme item names an unknown exercise.",
+        detail="Programme items must name exercises in the catalogue",
     )
     values = catalogue.column_values(data, ProgrammeIn, exclude=frozenset({"items"}))
     row = catalogue.save(session, Programme, values, row=row, item_id=item_id, now=now)

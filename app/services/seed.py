@@ -6,8 +6,9 @@ changed (a hash of the entry is kept as `seed_hash`), so running the seed twice 
 nothing, and edits made through the admin API survive re-seeds of unchanged files. Items that
 disappear from the files are retired: soft-deleted, leaving the tombstone syncing clients see,
 and restored (same id) when their entry comes back. An item an editor deleted stays deleted
-(`kept_deleted`). Every change is audited with the actor `seed`, through the same write path
-as the editing API.
+(`kept_deleted`). An exercise that a programme still lists or a live advice topic still links
+(an editor's, say) is not retired but kept, with a note saying what uses it. Every change is
+audited with the actor `seed`, through the same write path as the editing API.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from app.content.loader import (
 from app.db import utcnow
 from app.models import Advice, Exercise, Programme
 from app.models.content import AdviceSeed, ExerciseSeed, ProgrammeSeed
-from app.services import audit, content_admin, programmes
+from app.services import audit, content_admin
 
 log = logging.getLogger(__name__)
 
@@ -239,8 +240,8 @@ def seed_content(*, session: Session, directory: Path = CONTENT_DIR) -> SeedRepo
     now = utcnow()
 
     def still_used(row: Exercise) -> str | None:
-        users = programmes.using_exercise(session, row.id)
-        return f"used by {', '.join(p.slug for p in users)}" if users else None
+        users = content_admin.exercise_users(session, row)
+        return f"used by {users}" if users is not None else None
 
     report = SeedReport(
         exercises=_upsert(session, content_admin.EXERCISES, files.exercises, now),

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.models import AuditEntry
+from app.models import AuditEntry, Exercise
+from app.services import catalogue
 from app.services.seed import load_content_files
 from tests.api.conftest import Caller
 
@@ -56,13 +57,13 @@ def test_replace_and_patch_an_exercise(
     assert replaced.json()["name"] == "Bird dog v2"
     patched = client.patch(
         "/exercises/bird-dog",
-        json={"difficulty": "intermediate", "contraindications": None},
+        json={"difficulty": "intermediate", "steps": ["Kneel on all fours.", "Reach."]},
         headers={**editor.headers, "Content-Type": "application/merge-patch+json"},
     )
     assert patched.status_code == 200, patched.text
     body = patched.json()
     assert body["difficulty"] == "intermediate"
-    assert body["contraindications"] == []
+    assert body["steps"] == ["Kneel on all fours.", "Reach."]
     assert body["name"] == "Bird dog v2"
     entries = [e for e in audit_for(session, "bird-dog") if e.client_id == editor.client.id]
     assert [e.action for e in entries] == ["update", "update"]
@@ -92,6 +93,19 @@ def test_an_exercise_in_a_programme_cannot_be_deleted(client: TestClient, editor
     assert response.status_code == 409
     assert FILES.programmes[0].slug in response.json()["detail"]
     assert client.get(f"/exercises/{used}").status_code == 200
+
+
+def test_an_exercise_an_advice_topic_links_cannot_be_deleted(
+    client: TestClient, editor: Caller
+) -> None:
+    linked = "thread-the-needle"  # linked from one advice topic, listed by no programme
+    response = client.delete(f"/exercises/{linked}", headers=editor.headers)
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        f"Exercise {linked!r} is used by advice topics (common-causes); take it out of them first."
+    )
+    topic = client.get("/advice/common-causes").json()
+    assert linked in [link["slug"] for link in topic["related_exercises"]]
 
 
 def test_a_changed_exercise_moves_its_programmes_forward_for_sync(
@@ -258,6 +272,55 @@ def test_an_exercise_without_cautions_is_a_422_naming_cautions(
         "/exercises", json=exercise_body("no-cautions", cautions=[]), headers=editor.headers
     )
     assert _fields(response) == ["cautions"]
+
+
+def test_an_exercise_without_contraindications_is_a_422_naming_contraindications(
+    client: TestClient, editor: Caller
+) -> None:
+    for changes in ({"contraindications": None}, {"contraindications": []}):
+        response = client.patch("/exercises/bird-dog", json=changes, headers=editor.headers)
+        assert _fields(response) == ["contraindications"]
+    body = exercise_body("no-contraindications")
+    del body["contraindications"]
+    response = client.post("/exercises", json=body, headers=editor.headers)
+    assert _fields(response) == ["contraindications"]
+    assert client.get("/exercises/no-contraindications").status_code == 404
+
+
+def _stored_without_contraindications(session: Session, slug: str) -> None:
+    """As the catalogue held exercises before every one had to name a contraindication."""
+    row = catalogue.get_live(session, Exercise, slug)
+    row.contraindications = []
+    session.add(row)
+    session.commit()
+
+
+def test_a_change_to_an_exercise_stored_without_contraindications_must_add_one(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    _stored_without_contraindications(session, "childs-pose-stretch")
+    response = client.patch(
+        "/exercises/childs-pose-stretch", json={"name": "Child's pose"}, headers=editor.headers
+    )
+    assert _fields(response) == ["contraindications"]
+    response = client.patch(
+        "/exercises/childs-pose-stretch",
+        json={"name": "Child's pose", "contraindications": ["Recent knee surgery."]},
+        headers=editor.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["contraindications"] == ["Recent knee surgery."]
+
+
+def test_an_exercise_stored_without_contraindications_can_be_deleted(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    _stored_without_contraindications(session, "childs-pose-stretch")
+    response = client.delete("/exercises/childs-pose-stretch", headers=editor.headers)
+    assert response.status_code == 204, response.text
+    (entry,) = [e for e in audit_for(session, "childs-pose-stretch") if e.action == "delete"]
+    assert entry.before is not None
+    assert entry.before["contraindications"] == []
 
 
 def test_creating_an_acute_core_exercise_is_a_422(client: TestClient, editor: Caller) -> None:

@@ -8,15 +8,21 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from app.db import utcnow
+from app.models import Advice, Exercise
+from app.services import catalogue
 from app.services.seed import load_content_files
 from tests.api.conftest import Caller
 from tests.api.test_exercises import walk
 
 FILES = load_content_files()
-# Linked from an advice topic and used by no programme, so it may be deleted.
+# Linked from one advice topic and used by no programme.
 LINKED_ONLY = "thread-the-needle"
 LINKING_TOPIC = "common-causes"
+# Used by no topic and no programme, so it may be deleted.
+UNUSED = "childs-pose-stretch"
 
 
 def now() -> str:
@@ -65,15 +71,38 @@ def test_changing_an_exercises_slug_moves_the_advice_that_linked_it(
     assert LINKED_ONLY not in [link["slug"] for link in topic["related_exercises"]]
 
 
-def test_deleting_an_exercise_moves_the_advice_linking_it_forward(
-    client: TestClient, editor: Caller
+def _delete_as_before_the_rule(session: Session, slug: str) -> None:
+    """Delete an exercise that advice topics link, as the API allowed before it refused to
+    (409): their stored links then name an exercise that is gone."""
+    catalogue.soft_delete(session, catalogue.get_live(session, Exercise, slug), now=utcnow())
+    session.commit()
+
+
+def test_editing_a_topic_keeps_a_link_whose_exercise_was_deleted_before_the_rule(
+    client: TestClient, editor: Caller, session: Session
 ) -> None:
+    _delete_as_before_the_rule(session, LINKED_ONLY)
+    response = client.patch(
+        f"/advice/{LINKING_TOPIC}", json={"title": "Common causes"}, headers=editor.headers
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == "Common causes"
+    assert LINKED_ONLY not in [link["slug"] for link in response.json()["related_exercises"]]
+    stored = session.exec(select(Advice).where(Advice.slug == LINKING_TOPIC)).one()
+    assert LINKED_ONLY in stored.related_exercises
+
+
+def test_an_exercise_that_comes_back_shows_again_in_the_topics_still_linking_it(
+    client: TestClient, editor: Caller, session: Session
+) -> None:
+    _delete_as_before_the_rule(session, LINKED_ONLY)
     since = now()
-    assert client.delete(f"/exercises/{LINKED_ONLY}", headers=editor.headers).status_code == 204
+    source = next(e for e in FILES.exercises if e.slug == LINKED_ONLY)
+    body = source.model_dump(mode="json", exclude={"uuid"})
+    assert client.post("/exercises", json=body, headers=editor.headers).status_code == 201
     changes = changed_since(client, "/advice", since)
     assert list(changes) == [LINKING_TOPIC]
-    topic = changes[LINKING_TOPIC]
-    assert LINKED_ONLY not in [link["slug"] for link in topic["related_exercises"]]
+    assert LINKED_ONLY in [link["slug"] for link in changes[LINKING_TOPIC]["related_exercises"]]
 
 
 def test_a_change_advice_does_not_show_leaves_the_advice_where_it_was(
@@ -134,8 +163,11 @@ def test_programme_sync_lists_changes_and_deletions_as_tombstones(
 @pytest.mark.parametrize(
     "value",
     [
-        "1700000000",  # a Unix time
+        "1700000000",  # a Unix time in seconds
+        "1700000000000",  # in milliseconds
         "1700000000.5",
+        "0.5",
+        "-5",
         "2026-01-01 00:00:00Z",  # a space for the T
         "2026-01-01",  # a date alone
         "2026-01-01T00:00Z",  # no seconds
@@ -150,7 +182,11 @@ def test_updated_since_must_be_an_rfc_3339_date_time(
     response = client.get(path, params={"updated_since": value})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
+    (error,) = response.json()["errors"]
+    assert error == {
+        "field": "updated_since",
+        "detail": "must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z",
+    }
 
 
 @pytest.mark.parametrize(
@@ -179,6 +215,9 @@ def test_an_advice_topic_linking_an_unknown_exercise_is_a_422_naming_the_link(
     }
     response = client.post("/advice", json=body, headers=editor.headers)
     assert response.status_code == 422, response.text
+    assert response.json()["detail"] == (
+        "Related exercises must be in the catalogue; not found: 'no-such-ex'."
+    )
     assert response.json()["errors"] == [
         {"field": "related_exercises[1]", "detail": "no exercise with slug 'no-such-ex'"}
     ]
@@ -193,18 +232,35 @@ def test_an_advice_topic_linking_an_unknown_exercise_is_a_422_naming_the_link(
 
 
 def test_an_advice_topic_may_not_link_a_deleted_exercise(
-    client: TestClient, editor: Caller
+    client: TestClient, editor: Caller, session: Session
 ) -> None:
-    assert client.delete(f"/exercises/{LINKED_ONLY}", headers=editor.headers).status_code == 204
-    response = client.put(
-        "/advice/what-to-do-first",
-        json={
-            **next(a for a in FILES.advice if a.slug == "what-to-do-first").model_dump(
-                mode="json", exclude={"uuid"}
-            ),
-            "related_exercises": [LINKED_ONLY],
-        },
+    _delete_as_before_the_rule(session, LINKED_ONLY)  # a link the topic keeps
+    assert client.delete(f"/exercises/{UNUSED}", headers=editor.headers).status_code == 204
+    response = client.patch(
+        f"/advice/{LINKING_TOPIC}",
+        json={"related_exercises": [LINKED_ONLY, UNUSED]},
         headers=editor.headers,
     )
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "related_exercises[0]"
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (
+        problem["detail"] == f"Related exercises must be in the catalogue; not found: {UNUSED!r}."
+    )
+    assert problem["errors"] == [
+        {"field": "related_exercises[1]", "detail": f"no exercise with slug {UNUSED!r}"}
+    ]
+
+
+def test_a_topic_brought_back_may_not_link_an_exercise_deleted_while_it_was_gone(
+    client: TestClient, editor: Caller
+) -> None:
+    topic = next(a for a in FILES.advice if a.slug == LINKING_TOPIC)
+    assert client.delete(f"/advice/{LINKING_TOPIC}", headers=editor.headers).status_code == 204
+    # No live topic links it any more: it may go.
+    assert client.delete(f"/exercises/{LINKED_ONLY}", headers=editor.headers).status_code == 204
+    body = topic.model_dump(mode="json", exclude={"uuid"})
+    response = client.post("/advice", json=body, headers=editor.headers)
+    assert response.status_code == 422, response.text
+    index = topic.related_exercises.index(LINKED_ONLY)
+    assert [e["field"] for e in response.json()["errors"]] == [f"related_exercises[{index}]"]
+    assert client.get(f"/advice/{LINKING_TOPIC}").status_code == 404

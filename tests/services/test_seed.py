@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,8 @@ from app.config import load_settings
 from app.content.loader import CONTENT_DIR
 from app.db import UTCDateTime, create_db_engine, upgrade, utcnow
 from app.models import Advice, AuditEntry, Exercise, Programme
-from app.models.content import ProgrammeIn
-from app.services import audit, catalogue, content_admin, programmes
+from app.models.content import AdviceIn, ProgrammeIn
+from app.services import advice, audit, catalogue, content_admin, programmes
 from app.services.seed import SeedError, load_content_files, seed_content
 
 
@@ -244,16 +244,49 @@ def test_seeding_a_renamed_exercise_moves_the_advice_linking_it_forward(
     assert other.updated_at == other_before  # it does not link the exercise
 
 
-def test_seeding_a_retired_exercise_moves_the_advice_linking_it_forward(
+def test_an_exercise_an_advice_topic_still_links_is_kept_not_retired(
     session: Session, content: Path
 ) -> None:
-    topic = session.exec(select(Advice).where(Advice.slug == "common-causes")).one()
+    """The files drop an exercise (and their topic's link to it), but an editor's topic still
+    links it: the seed keeps the exercise, says why, and leaves that topic as it was."""
+    seeded = next(a for a in load_content_files().advice if a.slug == "common-causes")
+    own = AdviceIn.model_validate(
+        {**seeded.model_dump(exclude={"uuid"}), "slug": "clinic-own-topic"}
+    )
+    topic = advice.save(session, own, now=utcnow())  # created through the API: no seed_hash
+    session.commit()
     before = topic.updated_at
     _drop_entry(content / "exercises.toml", "exercise", "thread-the-needle")
     _edit(content / "advice.toml", '"thread-the-needle", ', "")
-    seed_content(session=session, directory=content)
+
+    report = seed_content(session=session, directory=content)
+    assert report.exercises.retired == 0
+    assert report.exercises.notes == [
+        "exercise 'thread-the-needle' kept: used by advice topics (clinic-own-topic)"
+    ]
+    assert catalogue.find_live(session, Exercise, "thread-the-needle") is not None
     session.refresh(topic)
-    assert topic.updated_at > before
+    assert topic.updated_at == before
+    assert "thread-the-needle" in topic.related_exercises
+
+
+def test_a_topic_linking_an_exercise_deleted_before_the_rule_is_still_reseeded(
+    session: Session, content: Path
+) -> None:
+    """An editor could delete a linked exercise before that was a 409: a later change to the
+    topic's file entry still seeds, keeping the link (the exercise stays deleted)."""
+    gone = catalogue.get_live(session, Exercise, "thread-the-needle")
+    catalogue.soft_delete(session, gone, now=utcnow())
+    session.commit()
+    title = "Three common sources of lower back pain in runners"
+    _edit(content / "advice.toml", f'title = "{title}"', f'title = "{title}, in brief"')
+
+    report = seed_content(session=session, directory=content)
+    assert (report.advice.updated, report.exercises.kept_deleted) == (1, 1)
+    topic = catalogue.get_live(session, Advice, "common-causes")
+    assert topic.title == f"{title}, in brief"
+    assert "thread-the-needle" in topic.related_exercises
+    assert catalogue.find_live(session, Exercise, "thread-the-needle") is None
 
 
 def test_every_change_the_seed_makes_is_audited_with_before_and_after(
@@ -319,7 +352,8 @@ def test_revision_0003_tells_the_seeds_retirements_from_editors_deletions(
     fresh_database_url: str,
 ) -> None:
     """Rows deleted before the column existed: an editor's deletion left a `delete` audit
-    entry; a seeded row deleted without one was retired by the seed."""
+    entry as new as the row's deletion; a seeded row deleted without one was retired by the
+    seed, even when an editor had deleted it once before."""
     engine = create_db_engine(load_settings(database_url=fresh_database_url))
     try:
         upgrade(engine, "0002")
@@ -332,6 +366,8 @@ def test_revision_0003_tells_the_seeds_retirements_from_editors_deletions(
             "training-load-and-pain": True,
             "sitting-at-a-desk": False,  # deleted by an editor
             "common-causes": False,  # live
+            "long-term-prevention": True,  # deleted by an editor, re-created, then retired
+            "what-to-do-first": False,  # deleted by an editor, re-created, deleted again
         }
     finally:
         engine.dispose()
@@ -356,13 +392,22 @@ _AUDIT_0002 = sa.table(
 
 
 def seed_content_at_0002(session: Session) -> None:
-    """Three advice rows as revision 0002 held them: one retired by the seed, one deleted by
-    an editor (with its audit entry), one live."""
-    now = utcnow()
-    for slug, deleted, by_editor in (
-        ("training-load-and-pain", True, False),
-        ("sitting-at-a-desk", True, True),
-        ("common-causes", False, False),
+    """Advice rows as revision 0002 held them, with the audit entries editors' changes left
+    (an editor's deletion is stamped at the row's deletion or just after; the seed of that
+    time audited nothing)."""
+    start = utcnow()
+
+    def at(minutes: int) -> datetime:
+        return start + timedelta(minutes=minutes)
+
+    deleted = [("delete", at(1))]
+    recreated = [*deleted, ("create", at(2))]
+    for slug, deleted_at, history in (
+        ("training-load-and-pain", at(1), []),
+        ("sitting-at-a-desk", at(1), deleted),
+        ("common-causes", None, []),
+        ("long-term-prevention", at(3), recreated),
+        ("what-to-do-first", at(3), [*recreated, ("delete", at(3))]),
     ):
         item_id = uuid.uuid4()
         session.execute(
@@ -378,18 +423,18 @@ def seed_content_at_0002(session: Session) -> None:
                 licence="CC-BY-4.0",
                 attribution="a",
                 seed_hash="f" * 64,
-                created_at=now,
-                updated_at=now,
-                deleted_at=now if deleted else None,
+                created_at=start,
+                updated_at=deleted_at or start,
+                deleted_at=deleted_at,
             )
         )
-        if by_editor:
+        for action, stamp in history:
             session.execute(
                 sa.insert(_AUDIT_0002).values(
                     id=uuid.uuid4(),
-                    created_at=now,
+                    created_at=stamp,
                     actor="editor",
-                    action="delete",
+                    action=action,
                     resource="advice",
                     item_id=item_id,
                     item=slug,
@@ -398,9 +443,26 @@ def seed_content_at_0002(session: Session) -> None:
     session.commit()
 
 
-def test_reseeding_fills_in_contraindications_in_place(session: Session, content: Path) -> None:
+def test_reseeding_fills_in_contraindications_in_place(session: Session) -> None:
     """A catalogue seeded before the glute bridge had contraindications gets them from the
     next seed, on the same row."""
+    row = catalogue.get_live(session, Exercise, "glute-bridge")
+    row.contraindications = []
+    row.seed_hash = "0" * 64  # the file's version before contraindications
+    session.add(row)
+    session.commit()
+    row_id = row.id
+
+    report = seed_content(session=session)  # the files as shipped
+    assert report.exercises.updated == 1
+    session.refresh(row)
+    assert row.id == row_id
+    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
+    assert row.contraindications == shipped.contraindications
+    assert row.contraindications
+
+
+def test_an_entry_without_contraindications_stops_the_seed(content: Path) -> None:
     path = content / "exercises.toml"
     entries = re.split(r"(?m)^(?=\[\[exercise\]\])", path.read_text())
     path.write_text(
@@ -411,15 +473,5 @@ def test_reseeding_fills_in_contraindications_in_place(session: Session, content
             for e in entries
         )
     )
-    seed_content(session=session, directory=content)
-    row = catalogue.get_live(session, Exercise, "glute-bridge")
-    assert row.contraindications == []
-    row_id = row.id
-
-    report = seed_content(session=session)  # the files as shipped
-    assert report.exercises.updated == 1
-    session.refresh(row)
-    assert row.id == row_id
-    shipped = next(e for e in load_content_files().exercises if e.slug == "glute-bridge")
-    assert row.contraindications == shipped.contraindications
-    assert row.contraindications
+    with pytest.raises(SeedError, match=r"glute-bridge: contraindications"):
+        load_content_files(content)
