@@ -31,7 +31,7 @@ TIMEOUT = 1
 # pooled connection's pre-ping gets no answer for 4 x TIMEOUT, then a new connection gets
 # none within the connect timeout (libpq waits 2 s at the least); plus slack for a
 # loaded machine.
-FROZEN_BOUND_SECONDS = 4 * TIMEOUT + max(2, TIMEOUT) + 2
+FROZEN_BOUND_SECONDS = 4 * TIMEOUT + max(2, TIMEOUT) + 4
 
 
 @pytest.fixture(scope="module")

@@ -81,6 +81,8 @@ def _exercise_changed(
     if before == after:
         return
     programmes.touch_using(session, row.id, now=now)
+    if before is not None and after is not None and before["slug"] != after["slug"]:
+        advice.follow_new_slug(session, before["slug"], after["slug"], now=now)
     if _link(before) != _link(after):
         slugs = {snapshot["slug"] for snapshot in (before, after) if snapshot is not None}
         advice.touch_linking(session, slugs, now=now)

@@ -15,6 +15,7 @@ from app.models import Advice, Exercise
 from app.services import catalogue
 from app.services.seed import load_content_files
 from tests.api.conftest import Caller
+from tests.api.test_content_admin import exercise_body
 from tests.api.test_exercises import walk
 
 FILES = load_content_files()
@@ -57,18 +58,39 @@ def test_renaming_an_exercise_moves_the_advice_linking_it_forward(
     assert changes == {}, "only the topic that links the exercise moved"
 
 
-def test_changing_an_exercises_slug_moves_the_advice_that_linked_it(
+def test_changing_an_exercises_slug_moves_the_advice_links_with_it(
     client: TestClient, editor: Caller
 ) -> None:
+    before = client.get(f"/advice/{LINKING_TOPIC}").json()["related_exercises"]
     since = now()
     response = client.patch(
         f"/exercises/{LINKED_ONLY}", json={"slug": "thread-the-needle-v2"}, headers=editor.headers
     )
     assert response.status_code == 200, response.text
     topic = changed_since(client, "/advice", since)[LINKING_TOPIC]
-    # The topic still names the old slug, which no longer resolves: the link drops out, and
-    # the client learns of it because the topic moved.
-    assert LINKED_ONLY not in [link["slug"] for link in topic["related_exercises"]]
+    # The same links in the same order, this one under its new slug; the topic moved, so a
+    # syncing client sees it.
+    assert [link["slug"] for link in topic["related_exercises"]] == [
+        "thread-the-needle-v2" if link["slug"] == LINKED_ONLY else link["slug"] for link in before
+    ]
+    link = next(x for x in topic["related_exercises"] if x["slug"] == "thread-the-needle-v2")
+    assert link["href"] == "/exercises/thread-the-needle-v2"
+    assert client.get(link["href"]).status_code == 200
+
+
+def test_an_exercise_taking_an_old_slug_is_not_linked_by_the_topics_that_followed_it(
+    client: TestClient, editor: Caller
+) -> None:
+    moved = client.patch(
+        f"/exercises/{LINKED_ONLY}", json={"slug": "thread-the-needle-v2"}, headers=editor.headers
+    )
+    assert moved.status_code == 200, moved.text
+    created = client.post(
+        "/exercises", json=exercise_body(LINKED_ONLY, name="Newcomer"), headers=editor.headers
+    )
+    assert created.status_code == 201, created.text
+    links = client.get(f"/advice/{LINKING_TOPIC}").json()["related_exercises"]
+    assert LINKED_ONLY not in [link["slug"] for link in links]
 
 
 def _delete_as_before_the_rule(session: Session, slug: str) -> None:
