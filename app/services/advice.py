@@ -125,13 +125,12 @@ def touch_linking(session: Session, slugs: Iterable[str], *, now: datetime) -> N
         session.add(topic)
 
 
-def follow_new_slug(session: Session, old: str, new: str, *, now: datetime) -> None:
+def follow_new_slug(session: Session, old: str, new: str) -> None:
     """Topics link exercises by slug: when an exercise's slug changes, their links follow
-    it (and the topics move forward for sync), so that no link is left on the old slug,
-    where another exercise may come to stand."""
+    it, so that no link is left on the old slug, where another exercise may come to stand.
+    (The change of link moves the topics forward: see touch_linking.)"""
     for topic in linking(session, [old]):
         topic.related_exercises = [new if slug == old else slug for slug in topic.related_exercises]
-        topic.updated_at = now
         session.add(topic)
 
 

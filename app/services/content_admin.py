@@ -82,8 +82,8 @@ def _exercise_changed(
         return
     programmes.touch_using(session, row.id, now=now)
     if before is not None and after is not None and before["slug"] != after["slug"]:
-        advice.follow_new_slug(session, before["slug"], after["slug"], now=now)
-    if _link(before) != _link(after):
+        advice.follow_new_slug(session, before["slug"], after["slug"])
+    if _link(before) != _link(after):  # a new slug is a new link: its topics move forward
         slugs = {snapshot["slug"] for snapshot in (before, after) if snapshot is not None}
         advice.touch_linking(session, slugs, now=now)
     # Cleared once the change is committed: cleared before, a request in between could cache
