@@ -251,7 +251,8 @@ def require_scope(*allowed: Scope) -> Callable[[Request], Awaitable[Principal]]:
     return dependency
 
 
-AssessClient = Annotated[Principal, Depends(require_scope(Scope.assess))]
+assess_scope = require_scope(Scope.assess)
+AssessClient = Annotated[Principal, Depends(assess_scope)]
 ContentEditor = Annotated[Principal, Depends(require_scope(Scope.content_write))]
 ClientsAdmin = Annotated[Principal, Depends(require_scope(Scope.clients_admin))]
 Auditor = Annotated[Principal, Depends(require_scope(Scope.content_write, Scope.clients_admin))]

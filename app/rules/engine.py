@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -37,7 +38,6 @@ from app.rules.outputs import (
     ExerciseLink,
     Explanation,
     RedFlag,
-    RiskFactor,
     Running,
     Triage,
 )
@@ -114,17 +114,38 @@ class Catalogue:
 
 @dataclass(frozen=True)
 class Evaluation:
-    result: AssessmentResult
-    # The result's JSON, as AssessmentResult serialises it (without an explanation): put
-    # together from parts mostly written once per ruleset or catalogue snapshot.
+    """One assessment's answer, as the engine writes it.
+
+    `json` is the answer (an AssessmentResult without an explanation), written from parts
+    mostly made once per ruleset or catalogue snapshot: no model is built on the way, and
+    `result` parses it into one only when someone reads it. The few fields that callers
+    need at once (for storage and metrics) are kept beside it.
+    """
+
     json: bytes
+    ruleset_version: str
+    severity: Severity
+    triage_level: TriageLevel
     # The explanation as plain JSON-ready data (empty of rules unless asked for with
     # `explain`), turned into a model only when someone reads it.
     trace: dict[str, Any]
 
+    @cached_property
+    def result(self) -> AssessmentResult:
+        return AssessmentResult.model_validate_json(self.json)
+
     @property
     def explanation(self) -> Explanation:
         return Explanation.model_validate(self.trace)
+
+
+@dataclass(frozen=True, slots=True)
+class _Factor:
+    """A risk factor that fired: what later rules read (code, level) and its JSON."""
+
+    code: RiskFactorCode
+    level: RiskLevel
+    json: bytes
 
 
 # Placeholders each risk-factor template may use, per reason; checked when the ruleset loads.
@@ -227,13 +248,14 @@ class _State:
     request: AssessmentInput
     ruleset: Ruleset
     catalogue: Catalogue
+    parts: _AnswerParts
     earlier_painful: int
     severity: Severity
     triage: TriageLevel = TriageLevel.self_care
     triage_reason: str = "self_care"
     running: RunningAdvice = RunningAdvice.continue_
     running_detail: str = "continue"
-    factors: dict[RiskFactorCode, RiskFactor] = field(default_factory=dict)
+    factors: dict[RiskFactorCode, _Factor] = field(default_factory=dict)
     actions: dict[ActionCode, Timeframe | None] = field(default_factory=dict)
     tracing: bool = True
     traces: list[dict[str, Any]] = field(default_factory=list)
@@ -280,13 +302,22 @@ class _State:
         assert template is not None  # guaranteed by check_templates
         if self.tracing:
             self._effects.setdefault("risk_factors", []).append(code.value)
-        self.factors[code] = RiskFactor(
-            code=code,
-            title=definition.title,
-            level=level or RiskLevel(definition.level),
-            explanation=template.format(**(values or {})),
-            evidence=evidence,
-            sources=self.ruleset.sources(definition.sources),
+        level = level or RiskLevel(definition.level)
+        head, tail = self.parts.factor(code, level)
+        # A RiskFactor's JSON, written around the parts that vary (a test holds it to the
+        # model's own serialisation).
+        self.factors[code] = _Factor(
+            code,
+            level,
+            b"".join(
+                (
+                    head,
+                    to_json(template.format(**(values or {}))),
+                    b',"evidence":',
+                    to_json(evidence),
+                    tail,
+                )
+            ),
         )
 
     def evaluate(
@@ -982,7 +1013,6 @@ def _actions(state: _State) -> list[tuple[Action, bytes]]:
 
 
 _ACTION_JSON = Action.__pydantic_serializer__.to_json
-_RISK_FACTOR_JSON = RiskFactor.__pydantic_serializer__.to_json
 K = TypeVar("K")
 M = TypeVar("M", bound=BaseModel)
 
@@ -1003,6 +1033,21 @@ class _AnswerParts:
         self._triage: dict[tuple[TriageLevel, str], tuple[Triage, bytes]] = {}
         self._running: dict[tuple[RunningAdvice, str], tuple[Running, bytes]] = {}
         self._red_flags: dict[RedFlagCode, tuple[RedFlag, bytes]] = {}
+        self._factors: dict[tuple[RiskFactorCode, RiskLevel], tuple[bytes, bytes]] = {}
+
+    def factor(self, code: RiskFactorCode, level: RiskLevel) -> tuple[bytes, bytes]:
+        """A risk factor's JSON before its explanation, and after its evidence."""
+        hit = self._factors.get((code, level))
+        if hit is None:
+            definition = self.ruleset.risk_factor(code)
+            head = b'{"code":%s,"title":%s,"level":%s,"explanation":' % (
+                to_json(code.value),
+                to_json(definition.title),
+                to_json(level.value),
+            )
+            tail = b',"sources":%s}' % to_json(self.ruleset.sources(definition.sources))
+            hit = self._factors[(code, level)] = (head, tail)
+        return hit
 
     def triage(self, level: TriageLevel, reason: str) -> tuple[Triage, bytes]:
         return _written(
@@ -1064,10 +1109,12 @@ def assess(
     is the same; `Evaluation.trace` then lists no rules).
     """
     worst = request.symptoms.worst if request.symptoms else 0
+    parts = _answer_parts(ruleset)
     state = _State(
         request=request,
         ruleset=ruleset,
         catalogue=catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue),
+        parts=parts,
         earlier_painful=earlier_painful_assessments,
         tracing=explain,
         severity=severity_of(worst, ruleset),
@@ -1075,33 +1122,19 @@ def assess(
     for rule in RULES:
         rule(state)
     actions = _actions(state)
-    parts = _answer_parts(ruleset)
-    triage = parts.triage(state.triage, state.triage_reason)
-    running = parts.running(state.running, state.running_detail)
     factors = sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code])
-    red_flags = [parts.red_flag(code) for code in _red_flags(state)]
-    result = AssessmentResult(
-        ruleset_version=ruleset.version,
-        severity=state.severity,
-        triage=triage[0],
-        running=running[0],
-        risk_factors=factors,
-        red_flags=[flag for flag, _ in red_flags],
-        actions=[action for action, _ in actions],
-        disclaimer=ruleset.disclaimer,
-    )
-    # The same bytes as serialising `result` whole (a test holds them to that), for a
-    # fraction of the time: only the risk factors are written anew.
+    # An AssessmentResult's JSON (a test holds it to the model's own serialisation), from
+    # parts written once per ruleset or catalogue snapshot; only the risk factors are new.
     json = b"".join(
         (
             parts.head[state.severity],
-            triage[1],
+            parts.triage(state.triage, state.triage_reason)[1],
             b',"running":',
-            running[1],
+            parts.running(state.running, state.running_detail)[1],
             b',"risk_factors":[',
-            b",".join(_RISK_FACTOR_JSON(factor) for factor in factors),
+            b",".join(factor.json for factor in factors),
             b'],"red_flags":[',
-            b",".join(flag_json for _, flag_json in red_flags),
+            b",".join(parts.red_flag(code)[1] for code in _red_flags(state)),
             b'],"actions":[',
             b",".join(action_json for _, action_json in actions),
             b"],",
@@ -1114,4 +1147,10 @@ def assess(
         "pain_scale": ruleset.pain_scale.scheme,
         "rules": sorted(state.traces, key=lambda t: int(t["rule"][1:])),
     }
-    return Evaluation(result=result, json=json, trace=trace)
+    return Evaluation(
+        json=json,
+        ruleset_version=ruleset.version,
+        severity=state.severity,
+        triage_level=state.triage,
+        trace=trace,
+    )

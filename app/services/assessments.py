@@ -243,7 +243,7 @@ def run_group(
                 earlier_painful_assessments=earlier,
                 explain=job.explain,
             )
-            result, result_json = evaluation.result, evaluation.json
+            result_json = evaluation.json
         except Exception as error:  # handed to the job's caller, who raises it
             if not isolate_failures:
                 raise
@@ -256,16 +256,16 @@ def run_group(
         # last first, as history (rule 14) counted them.
         created_at = now + timedelta(microseconds=len(rows))
         stored = StoredFields(id=uuid.uuid4(), created_at=created_at, subject_id=request.subject_id)
-        any_pain = result.severity is not Severity.none
+        any_pain = evaluation.severity is not Severity.none
         rows.append(
             {
                 "id": stored.id,
                 "client_id": job.client.id,
                 "subject_id": request.subject_id,
                 "created_at": created_at,
-                "ruleset_version": result.ruleset_version,
-                "severity": result.severity.value,
-                "triage_level": result.triage.level.value,
+                "ruleset_version": evaluation.ruleset_version,
+                "severity": evaluation.severity.value,
+                "triage_level": evaluation.triage_level.value,
                 "any_pain": any_pain,
                 "earlier_painful_assessments": earlier,
                 "request": JSONText(request.model_dump_json(exclude_unset=True)),
@@ -285,7 +285,7 @@ def run_group(
             session.commit()
     for outcome in outcomes:
         if isinstance(outcome, Outcome):
-            count_assessment(outcome.result.triage.level.value)
+            count_assessment(outcome.evaluation.triage_level.value)
     return outcomes
 
 
@@ -309,7 +309,7 @@ def try_without_database(job: Job, *, ruleset: Ruleset) -> Outcome | None:
     if job.request.store or job.request.subject_id is not None or catalogue is None:
         return None
     evaluation = assess(job.request, ruleset=ruleset, catalogue=catalogue, explain=job.explain)
-    count_assessment(evaluation.result.triage.level.value)
+    count_assessment(evaluation.triage_level.value)
     return Outcome(evaluation, None, evaluation.json)
 
 

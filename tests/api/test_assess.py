@@ -332,3 +332,33 @@ def test_answers_are_byte_for_byte_what_their_models_write(
     assert batch.status_code == 200
     assert BatchResponse.model_validate_json(batch.content).model_dump_json() == batch.text
     assert [item["status"] for item in batch.json()["results"]] == [201, 422, 200]
+
+
+@pytest.mark.parametrize("store", [True, False])
+def test_the_fast_path_and_fastapis_own_path_answer_alike(
+    client: TestClient, runner_app: Caller, store: bool
+) -> None:
+    """/assess answers a plain valid request on a fast path (app.api.assess.FastAssessRoute)
+    and anything else through FastAPI's own handling: `?explain=false` takes the second
+    path for the same request, and the two answers must not differ in anything but the
+    storage fields."""
+    body = {**DESK_WORKER, "store": store}
+    fast = client.post("/assess", json=body, headers=runner_app.headers)
+    standard = client.post("/assess?explain=false", json=body, headers=runner_app.headers)
+    assert fast.status_code == standard.status_code == (201 if store else 200)
+    storage = {"id", "created_at", "location", "date", "x-request-id", "content-length"}
+    storage.add("ratelimit-remaining")  # compared below
+    assert {k: v for k, v in fast.json().items() if k not in storage} == {
+        k: v for k, v in standard.json().items() if k not in storage
+    }
+    assert {k: v for k, v in fast.headers.items() if k not in storage} == {
+        k: v for k, v in standard.headers.items() if k not in storage
+    }
+    assert ("location" in fast.headers) is ("location" in standard.headers) is store
+    # Each path checks the key, its scope and the limit (one hit each).
+    assert (
+        int(fast.headers["ratelimit-remaining"]) == int(standard.headers["ratelimit-remaining"]) + 1
+    )
+    for path in ("/assess", "/assess?explain=false"):
+        assert client.post(path, json=body).status_code == 401
+        assert client.post(path, json=body, headers={"X-API-Key": "bp_nope"}).status_code == 401

@@ -176,8 +176,9 @@ def test_the_answers_json_is_the_answer_serialised_whole(
     history: int,
     explain: bool,
 ):
-    # The engine writes its JSON from parts kept per ruleset and catalogue snapshot; it must
-    # be exactly what serialising the answer's model gives.
+    # The engine writes its JSON from parts kept per ruleset and catalogue snapshot, with no
+    # model on the way: it must be a valid answer, exactly as serialising its model gives it
+    # (field order, number forms, nothing missing or extra), with the fields kept beside it.
     evaluation = assess(
         valid_input(body),
         ruleset=ruleset,
@@ -185,7 +186,13 @@ def test_the_answers_json_is_the_answer_serialised_whole(
         earlier_painful_assessments=history,
         explain=explain,
     )
-    assert evaluation.json == AssessmentResult.__pydantic_serializer__.to_json(evaluation.result)
+    result = AssessmentResult.model_validate_json(evaluation.json)
+    assert evaluation.json == AssessmentResult.__pydantic_serializer__.to_json(result)
+    assert (evaluation.ruleset_version, evaluation.severity, evaluation.triage_level) == (
+        result.ruleset_version,
+        result.severity,
+        result.triage.level,
+    )
 
 
 # --- Monotonicity ---------------------------------------------------------------------------------
