@@ -8,6 +8,7 @@ up, so the figures are right whichever worker answers the scrape.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -49,10 +50,28 @@ ASSESSMENT_GROUPS = Histogram(
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+# A metric's child for a set of labels, looked up once: `labels()` checks and joins its
+# arguments on every call, which costs more than counting. The label values are few (routes
+# are templates, methods are known), so the caches stay small.
+@lru_cache(maxsize=4096)
+def _request_counter(method: str, route: str, status: int) -> Counter:
+    return REQUESTS.labels(method=method, route=route, status=str(status))
+
+
+@lru_cache(maxsize=4096)
+def _latency(method: str, route: str) -> Histogram:
+    return LATENCY.labels(method=method, route=route)
+
+
+@lru_cache(maxsize=64)
+def _assessments(triage_level: str) -> Counter:
+    return ASSESSMENTS.labels(triage_level=triage_level)
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     method = method if method in KNOWN_METHODS else "OTHER"
-    REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    LATENCY.labels(method=method, route=route).observe(seconds)
+    _request_counter(method, route, status).inc()
+    _latency(method, route).observe(seconds)
 
 
 def observe_group(size: int) -> None:
@@ -60,7 +79,7 @@ def observe_group(size: int) -> None:
 
 
 def count_assessment(triage_level: str) -> None:
-    ASSESSMENTS.labels(triage_level=triage_level).inc()
+    _assessments(triage_level).inc()
 
 
 def exposition() -> tuple[bytes, str]:

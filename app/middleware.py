@@ -239,11 +239,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                limits = scope["state"].get("rate_limit_headers", {})
                 message["headers"] = [
                     *message.get("headers", ()),
                     *extra,
-                    *((k.lower().encode(), v.encode()) for k, v in limits.items()),
+                    *scope["state"].get("rate_limit_headers", ()),
                 ]
             await send(message)
 

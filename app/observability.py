@@ -74,6 +74,8 @@ def unbind_request_id(token: Token[str | None]) -> None:
 def log_request(scope: Scope, *, status: int, duration_ms: float) -> None:
     """The one access-log line of a request. Never the query string or the body: they can
     carry health data."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
     access_log.info(
         "request",
         extra={

@@ -46,6 +46,10 @@ class Decision:
             "RateLimit-Policy": f'{self.limit};w={WINDOW_SECONDS};comment="{policy}"',
         }
 
+    def raw_headers(self, policy: str) -> list[tuple[bytes, bytes]]:
+        """The same fields as ASGI header pairs (lower-case names), ready to send."""
+        return [(k.lower().encode(), v.encode()) for k, v in self.headers(policy).items()]
+
 
 class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int) -> Decision: ...

@@ -285,7 +285,7 @@ async def _enforce(request: Request, bucket: str, limit: int) -> Decision:
         )
     # The edge middleware adds these to whatever answer the request gets (a 204 or a problem
     # too, which a dependency's headers would not reach).
-    request.state.rate_limit_headers = decision.headers(policy)
+    request.state.rate_limit_headers = decision.raw_headers(policy)
     return decision
 
 

@@ -58,6 +58,10 @@ class CatalogueEntry:
     href: str
 
 
+# How many action lists a catalogue snapshot keeps (a few hundred cover everyday inputs).
+MAX_ACTION_LISTS = 4096
+
+
 class Catalogue:
     """The exercises the engine can link (sorted by slug), with the links it has chosen.
 
@@ -75,6 +79,21 @@ class Catalogue:
         self._actions: dict[
             tuple[object, ...], tuple[ActionDef, LinkSpec | None, Action, bytes]
         ] = {}
+        # Whole action lists, as JSON: (id(ruleset), what decides the list) -> (ruleset, JSON).
+        self._action_lists: dict[tuple[object, ...], tuple[Ruleset, bytes]] = {}
+
+    def action_list(
+        self, ruleset: Ruleset, key: tuple[object, ...], make: Callable[[], bytes]
+    ) -> bytes:
+        """The JSON of an answer's actions, made by `make` once for each `key` (everything
+        that decides the list, under this ruleset) and then reused."""
+        full = (id(ruleset), *key)
+        hit = self._action_lists.get(full)
+        if hit is None or hit[0] is not ruleset:
+            if len(self._action_lists) >= MAX_ACTION_LISTS:
+                self._action_lists.clear()  # a bound, for unusual mixes of inputs
+            hit = self._action_lists[full] = (ruleset, make())
+        return hit[1]
 
     def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
         key = (id(spec), tuple(a.value for a in areas))
@@ -995,9 +1014,25 @@ def _physio_timeframe(state: _State) -> Timeframe:
     return Timeframe.ongoing  # if it is not settling within two weeks
 
 
-def _actions(state: _State) -> list[tuple[Action, bytes]]:
+def _actions_json(state: _State) -> bytes:
+    """The answer's actions, in order, as JSON (without the brackets)."""
     if state.running is RunningAdvice.stop:
         state.actions.setdefault(ActionCode.stop_running, None)
+    actions = state.actions
+    # Everything the list depends on besides the ruleset and the catalogue: the actions with
+    # their timeframes, the physiotherapist's timeframe, the acute links, the tight areas.
+    key = (
+        tuple(actions.items()),
+        _physio_timeframe(state) if ActionCode.see_physiotherapist in actions else None,
+        RiskFactorCode.acute_episode in state.factors,
+        tuple(_tight_areas(state)) if ActionCode.stretch_and_foam_roll in actions else (),
+    )
+    return state.catalogue.action_list(
+        state.ruleset, key, lambda: b",".join(json for _, json in _actions(state))
+    )
+
+
+def _actions(state: _State) -> list[tuple[Action, bytes]]:
     planned: list[tuple[ActionCode, Timeframe]] = []
     for code, override in state.actions.items():
         if code is ActionCode.see_physiotherapist:
@@ -1121,7 +1156,7 @@ def assess(
     )
     for rule in RULES:
         rule(state)
-    actions = _actions(state)
+    actions = _actions_json(state)
     factors = sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code])
     # An AssessmentResult's JSON (a test holds it to the model's own serialisation), from
     # parts written once per ruleset or catalogue snapshot; only the risk factors are new.
@@ -1136,7 +1171,7 @@ def assess(
             b'],"red_flags":[',
             b",".join(parts.red_flag(code)[1] for code in _red_flags(state)),
             b'],"actions":[',
-            b",".join(action_json for _, action_json in actions),
+            actions,
             b"],",
             parts.tail,
         )

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.rules.engine import CatalogueEntry, assess
+from app.rules.engine import Catalogue, CatalogueEntry, assess
 from app.rules.outputs import AssessmentResult
 from app.rules.ruleset import Ruleset
 from tests.rules.conftest import Assess, valid_input
@@ -193,6 +193,34 @@ def test_the_answers_json_is_the_answer_serialised_whole(
         result.severity,
         result.triage.level,
     )
+
+
+# One snapshot for every example of the test below, as one serves many requests in a worker.
+_WARM: dict[str, Catalogue] = {}
+
+
+@settings(max_examples=600, deadline=None, database=None)
+@given(body=requests(), history=histories)
+def test_an_answer_from_a_long_used_catalogue_is_the_answer_from_a_fresh_one(
+    ruleset: Ruleset, catalogue: tuple[CatalogueEntry, ...], body: Body, history: int
+):
+    # A catalogue snapshot keeps the actions (and whole action lists) it has made, keyed by
+    # what decides them: a key that missed something would hand one request's actions to
+    # another. The same snapshot serves every example here; each is compared with the
+    # answer of a snapshot that has made nothing yet.
+    warm = _WARM.setdefault("catalogue", Catalogue(catalogue))
+    request = valid_input(body)
+    answers = [
+        assess(
+            request,
+            ruleset=ruleset,
+            catalogue=snapshot,
+            earlier_painful_assessments=history,
+            explain=False,
+        ).json
+        for snapshot in (warm, Catalogue(catalogue))
+    ]
+    assert answers[0] == answers[1]
 
 
 # --- Monotonicity ---------------------------------------------------------------------------------
