@@ -12,6 +12,11 @@ so a busy machine moves it less than it moves throughput):
     /assess, stored in SQLite                  target >= 0.35
     one 500-item batch against 500 single stored calls (time)   target <= 0.1
 
+Each request is one of 64 different runners (RUNNER with its numbers, choices and tight
+areas varied, seeded so that every run sends the same ones), picked at random, so that the
+rules fire in different mixes from one request to the next as in real traffic; the echo
+gets the same bodies, and a batch is made of them too.
+
 `store: false` is measured twice: a stateless request (no subject_id), and one with a
 subject_id, whose history (rule 14) is read from the database on every call. The batch is
 compared with 500 single calls made two ways: concurrently (wrk -c16, where the server
@@ -23,8 +28,10 @@ groups their commits) and one after another (-c1, as a simple nightly loop would
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -39,6 +46,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from app.models.assessments import AssessmentRequest
+from app.rules.inputs import contract_errors
+from app.vocabulary import TightArea
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -70,11 +81,51 @@ RUNNER = {
     },
     "activities": {"weight_training": True},
 }
-VARIANTS = {
-    "stateless": {**RUNNER, "store": False},
-    "history": {**RUNNER, "subject_id": "SUBJECT", "store": False},
-    "stored": {**RUNNER, "subject_id": "SUBJECT"},
-}
+RUNNERS = 64
+
+
+def runners(count: int = RUNNERS, seed: int = 2026) -> list[dict[str, object]]:
+    """`count` different valid bodies: RUNNER with its values varied (the same every run)."""
+    rng = random.Random(seed)
+    areas = [area.value for area in TightArea]
+    bodies: list[dict[str, object]] = []
+    for _ in range(count):
+        pain = rng.randint(0, 8)
+        body = copy.deepcopy(RUNNER)
+        body["age_years"] = rng.randint(18, 70)
+        body["training"] = {
+            "weekly_distance_km": rng.randint(10, 90),
+            "baseline_weekly_distance_km": rng.randint(10, 70),
+            "intensity_change": rng.choice(["decreased", "unchanged", "increased"]),
+            "added_speed_sessions": rng.random() < 0.5,
+            "running_experience_months": rng.randint(1, 120),
+        }
+        body["sitting"] = {
+            "hours_per_day": rng.randint(2, 12),
+            "longest_bout_minutes": rng.randint(20, 180),
+            "runs_straight_after_sitting": rng.random() < 0.5,
+        }
+        body["symptoms"] = {
+            "pain_now": pain,
+            "pain_worst_24h": min(10, pain + rng.randint(0, 2)),
+            "onset": rng.choice(["gradual", "sudden"]),
+            "duration_days": rng.randint(1, 60),
+            "tight_areas": rng.sample(areas, rng.randint(0, 3)),
+            "locked_up": rng.random() < 0.1,
+        }
+        assert not contract_errors(AssessmentRequest.model_validate(body)), body
+        bodies.append(body)
+    return bodies
+
+
+def variants() -> dict[str, list[dict[str, object]]]:
+    """The bodies each measurement sends; SUBJECT becomes a random runner id (see wrk_script)."""
+    pool = runners()
+    return {
+        "stateless": [{**body, "store": False} for body in pool],
+        "history": [{**body, "subject_id": "SUBJECT", "store": False} for body in pool],
+        "stored": [{**body, "subject_id": "SUBJECT"} for body in pool],
+    }
 
 
 def free_port() -> int:
@@ -127,20 +178,22 @@ def server(target: str, env: dict[str, str]) -> Iterator[Server]:
         process.wait(timeout=10)
 
 
-def wrk_script(folder: Path, name: str, body: object, key: str) -> Path:
-    """A wrk script that POSTs `body` with the key, and stops the run on the first error.
+def wrk_script(folder: Path, name: str, bodies: list[object], key: str) -> Path:
+    """A wrk script that POSTs one of `bodies` at random with the key, and stops the run on
+    the first error.
 
     A `subject_id` of SUBJECT becomes one of 10,000 runners at random, as in real use (a
     runner has a handful of assessments, not the whole run's)."""
     path = folder / f"{name}.lua"
-    template = json.dumps(body)
+    templates = ", ".join(json.dumps(json.dumps(body)) for body in bodies)
     path.write_text(
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
         f'wrk.headers["X-API-Key"] = "{key}"\n'
-        f"local template = {json.dumps(template)}\n"
+        f"local templates = {{{templates}}}\n"
         "local function runner() return '\"runner-' .. math.random(10000) .. '\"' end\n"
         "request = function()\n"
+        "  local template = templates[math.random(#templates)]\n"
         "  return wrk.format(nil, nil, nil, (string.gsub(template, '\"SUBJECT\"', runner)))\n"
         "end\n"
         "response = function(status, headers, body)\n"
@@ -207,8 +260,11 @@ def main() -> None:
         backpain("migrate", env=env)
         backpain("seed", env=env)
         key = backpain("clients", "create", "--name", "bench", "--scope", "assess", env=env)
-        scripts = {name: wrk_script(work, name, body, key) for name, body in VARIANTS.items()}
-        batch = wrk_script(work, "batch", {"items": [VARIANTS["stored"]] * BATCH_SIZE}, key)
+        bodies = variants()
+        scripts = {name: wrk_script(work, name, pool, key) for name, pool in bodies.items()}
+        stored = bodies["stored"]
+        items = [stored[index % len(stored)] for index in range(BATCH_SIZE)]
+        batch = wrk_script(work, "batch", [{"items": items}], key)
 
         runs: dict[str, list[Run]] = {}
         with (

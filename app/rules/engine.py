@@ -321,8 +321,7 @@ class _State:
         assert template is not None  # guaranteed by check_templates
         if self.tracing:
             self._effects.setdefault("risk_factors", []).append(code.value)
-        level = level or RiskLevel(definition.level)
-        head, tail = self.parts.factor(code, level)
+        level, head, tail = self.parts.factor(code, level)
         # A RiskFactor's JSON, written around the parts that vary (a test holds it to the
         # model's own serialisation).
         self.factors[code] = _Factor(
@@ -351,10 +350,11 @@ class _State:
         """Run a rule's `apply`; when tracing, record what it read, the thresholds it used
         and what it did. `inputs` is called only when tracing, after `apply`: it reads
         nothing that `apply` changes."""
+        if not self.tracing:
+            apply()
+            return
         self._effects = {}
         fired = apply()
-        if not self.tracing:
-            return
         # The shape of RuleTrace, kept as plain data (see Evaluation.trace).
         self.traces.append(
             {
@@ -1068,20 +1068,26 @@ class _AnswerParts:
         self._triage: dict[tuple[TriageLevel, str], tuple[Triage, bytes]] = {}
         self._running: dict[tuple[RunningAdvice, str], tuple[Running, bytes]] = {}
         self._red_flags: dict[RedFlagCode, tuple[RedFlag, bytes]] = {}
-        self._factors: dict[tuple[RiskFactorCode, RiskLevel], tuple[bytes, bytes]] = {}
+        self._factors: dict[
+            tuple[RiskFactorCode, RiskLevel | None], tuple[RiskLevel, bytes, bytes]
+        ] = {}
 
-    def factor(self, code: RiskFactorCode, level: RiskLevel) -> tuple[bytes, bytes]:
-        """A risk factor's JSON before its explanation, and after its evidence."""
+    def factor(
+        self, code: RiskFactorCode, level: RiskLevel | None
+    ) -> tuple[RiskLevel, bytes, bytes]:
+        """A risk factor's level (the ruleset's unless a rule set it), and its JSON before
+        the explanation and after the evidence."""
         hit = self._factors.get((code, level))
         if hit is None:
             definition = self.ruleset.risk_factor(code)
+            actual = level or RiskLevel(definition.level)
             head = b'{"code":%s,"title":%s,"level":%s,"explanation":' % (
                 to_json(code.value),
                 to_json(definition.title),
-                to_json(level.value),
+                to_json(actual.value),
             )
             tail = b',"sources":%s}' % to_json(self.ruleset.sources(definition.sources))
-            hit = self._factors[(code, level)] = (head, tail)
+            hit = self._factors[(code, level)] = (actual, head, tail)
         return hit
 
     def triage(self, level: TriageLevel, reason: str) -> tuple[Triage, bytes]:

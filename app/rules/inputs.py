@@ -202,24 +202,39 @@ def _score(value: Any) -> float:
     return 0.0
 
 
+_SECTIONS = ("training", "sitting", "symptoms")
+_NEEDED_WITH_PAIN = ("onset", "duration_days")
+
+
 def contract_errors(request: AssessmentInput | Mapping[str, Any]) -> list[tuple[str, str]]:
     """The rules that JSON Schema types cannot express: `(dotted field, detail)` pairs.
 
     Takes a validated request, or the raw body of one that failed validation, so that a
     422 names these fields too, not only the ones with the wrong type.
     """
-    data = request.model_dump(exclude_none=True) if isinstance(request, BaseModel) else request
-    if not isinstance(data, Mapping):
+    if isinstance(request, BaseModel):
+        # Read off the model (a field left out is None): this runs on every request.
+        any_section = any(getattr(request, name, None) is not None for name in _SECTIONS)
+        symptoms: Any = getattr(request, "symptoms", None)
+        if symptoms is not None:
+            symptoms = {
+                name: value
+                for name in ("pain_now", "pain_worst_24h", *_NEEDED_WITH_PAIN)
+                if (value := getattr(symptoms, name)) is not None
+            }
+    elif isinstance(request, Mapping):
+        any_section = any(name in request for name in _SECTIONS)
+        symptoms = request.get("symptoms")
+    else:
         return []
     errors: list[tuple[str, str]] = []
-    if not any(name in data for name in ("training", "sitting", "symptoms")):
+    if not any_section:
         detail = "give at least one of training, sitting and symptoms"
-        errors += [(name, detail) for name in ("training", "sitting", "symptoms")]
-    symptoms = data.get("symptoms")
+        errors += [(name, detail) for name in _SECTIONS]
     if isinstance(symptoms, Mapping):
         worst = max(_score(symptoms.get("pain_now")), _score(symptoms.get("pain_worst_24h")))
         if worst > 0:
-            for name in ("onset", "duration_days"):
+            for name in _NEEDED_WITH_PAIN:
                 if symptoms.get(name) is None:
                     errors.append((f"symptoms.{name}", "required when there is pain"))
     return errors

@@ -255,7 +255,10 @@ def run_group(
         # A microsecond apart, in the group's order: newest first lists a group's answers
         # last first, as history (rule 14) counted them.
         created_at = now + timedelta(microseconds=len(rows))
-        stored = StoredFields(id=uuid.uuid4(), created_at=created_at, subject_id=request.subject_id)
+        # Built, not validated: each value is already of its field's type.
+        stored = StoredFields.model_construct(
+            id=uuid.uuid4(), created_at=created_at, subject_id=request.subject_id
+        )
         any_pain = evaluation.severity is not Severity.none
         rows.append(
             {

@@ -29,7 +29,12 @@ def errors_at(body: dict[str, Any], loc: tuple[str | int, ...]) -> list[dict[str
 
 
 def contract_fields(body: dict[str, Any]) -> list[str]:
-    return [field for field, _ in contract_errors(AssessmentInput.model_validate(body))]
+    model = AssessmentInput.model_validate(body)
+    found = contract_errors(model)
+    # Checked on the model when the request is valid, on the raw JSON when it is not: both
+    # readings must find the same.
+    assert found == contract_errors(model.model_dump(mode="json", exclude_none=True))
+    return [field for field, _ in found]
 
 
 # --- Unknown fields --------------------------------------------------------------------------
