@@ -76,6 +76,11 @@ class _CatalogueCache:
         )
         catalogue = Catalogue(exercises.catalogue_entry(row) for row in rows)
         with self._lock:
+            kept = self._catalogue
+            # Unchanged since the last load: keep that snapshot, and with it the actions it
+            # has already made (a new snapshot starts with none).
+            if kept is not None and kept.entries == catalogue.entries:
+                catalogue = kept
             self._catalogue, self._loaded = catalogue, now
         return catalogue
 
