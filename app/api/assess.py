@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import fastapi.routing
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -16,6 +17,7 @@ from app.api.deps import (
     RulesetDep,
     SessionDep,
     assess_scope,
+    current_client,
     json_response,
 )
 from app.errors import (
@@ -42,30 +44,71 @@ BATCH_MAX_BODY_BYTES = 1024 * 1024
 class FastAssessRoute(APIRoute):
     """POST /assess, the hottest route, with a fast path for the common request.
 
-    A request with no query string whose body is valid JSON and passes the schema is
-    answered here: the same parsing and validation FastAPI does (`json.loads`, then the
-    model), the same dependency for the caller's key, scope and rate limit, and the same
-    endpoint code (`answer`), without the generic dependency machinery around them, which
-    costs more than the parsing itself. Every other request (bad JSON, a field that fails
-    the schema, `?explain=`) takes FastAPI's own path, so its errors are FastAPI's, word
-    for word. The OpenAPI document comes from the endpoint as declared, as for any route.
+    A request with no query string, sent as `application/json`, whose body parses and
+    passes the schema is answered here: the same parsing and validation FastAPI does
+    (`json.loads`, then the model), the same dependency for the caller's key, scope and
+    rate limit, and the same endpoint code (`answer`), without the generic dependency
+    machinery around them, which costs more than the parsing itself. Every other request
+    (bad JSON, a field that fails the schema, another media type, `?explain=`) takes
+    FastAPI's own path, so its errors are FastAPI's, word for word. The OpenAPI document
+    comes from the endpoint as declared, as for any route.
+
+    The fast path runs only the dependencies it knows (`FAST_PATH_DEPENDENCIES`): if the
+    route, or the router that includes it, declares any other, or the app overrides any
+    dependency, every request takes FastAPI's path, so that nothing is ever skipped.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         standard = super().get_route_handler()
+        if not _runs_only_known_dependencies(self):
+            return standard
 
         async def handler(request: Request) -> Response:
-            if not request.scope["query_string"]:
+            if (
+                not request.scope["query_string"]
+                and _media_type(request.headers.get("content-type")) == "application/json"
+                and not request.app.dependency_overrides
+            ):
                 raw = await request.body()
                 try:
                     body = AssessmentRequest.model_validate(json.loads(raw))
-                except (ValueError, ValidationError):  # JSONDecodeError is a ValueError
+                # Whatever stops parsing or validation here (a ValueError, or a
+                # RecursionError for deeply nested JSON), FastAPI's path answers it.
+                except Exception:  # noqa: S110 (answered by FastAPI's path below)
                     pass
                 else:
                     return await answer(body, await assess_scope(request), request)
             return await standard(request)
 
         return handler
+
+
+# What the fast path runs in place of FastAPI's dependency solving: the routers'
+# `RateLimited` (current_client) and the route's AssessClient (assess_scope, which calls
+# current_client itself; it answers once a request).
+FAST_PATH_DEPENDENCIES = frozenset({current_client, assess_scope})
+
+
+def _runs_only_known_dependencies(route: APIRoute) -> bool:
+    """Whether every dependency FastAPI would solve for `route` is one the fast path runs.
+
+    Read from the route as included (with its routers' dependencies), which FastAPI hands
+    to `get_route_handler` the way it reads it itself; without it, no fast path."""
+    context = getattr(fastapi.routing, "_effective_route_context_var", None)
+    effective = context.get() if context is not None else None
+    if effective is None or effective.original_route is not route:
+        return False
+    pending = list(effective.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        if dependency.call not in FAST_PATH_DEPENDENCIES:
+            return False
+        pending += dependency.dependencies
+    return True
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 async def assess(

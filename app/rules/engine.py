@@ -58,50 +58,58 @@ class CatalogueEntry:
     href: str
 
 
-# How many action lists a catalogue snapshot keeps (a few hundred cover everyday inputs).
-MAX_ACTION_LISTS = 4096
+# How many things of one kind (link choices, actions, action lists) a catalogue snapshot
+# keeps: everyday inputs need a few hundred; a snapshot lives as long as the exercises do
+# not change, so unusual mixes of inputs must not grow it without end.
+MAX_MADE = 4096
+V = TypeVar("V")
+Made = dict[tuple[object, ...], tuple[tuple[object, ...], V]]
+
+
+def _made(
+    cache: Made[V], key: tuple[object, ...], held: tuple[object, ...], make: Callable[[], V]
+) -> V:
+    """`cache[key]`, made by `make` on first use. `held` are the objects whose ids the key
+    uses: kept with the value and checked by identity, so that a recycled id never finds
+    another object's value. A full cache starts afresh (see MAX_MADE)."""
+    hit = cache.get(key)
+    if hit is None or any(kept is not wanted for kept, wanted in zip(hit[0], held, strict=True)):
+        if len(cache) >= MAX_MADE:
+            cache.clear()
+        hit = cache[key] = (held, make())
+    return hit[1]
 
 
 class Catalogue:
     """The exercises the engine can link (sorted by slug), with the links it has chosen.
 
     A snapshot never changes, so the same link spec and tight areas always choose the same
-    exercises: each choice (and each action built on one) is made once per snapshot and
-    then reused.
+    exercises: each choice (and each action, and each list of actions, built on one) is
+    made once per snapshot and then reused.
     """
 
     def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
         self.entries: tuple[CatalogueEntry, ...] = tuple(sorted(entries, key=lambda e: e.slug))
-        # (id(spec), areas) -> (spec, links). Holding the spec keeps its id from being reused.
-        self._chosen: dict[tuple[int, tuple[str, ...]], tuple[LinkSpec, list[ExerciseLink]]] = {}
-        # Likewise for whole actions, with their JSON; the definition and spec are held for
-        # the same reason.
-        self._actions: dict[
-            tuple[object, ...], tuple[ActionDef, LinkSpec | None, Action, bytes]
-        ] = {}
-        # Whole action lists, as JSON: (id(ruleset), what decides the list) -> (ruleset, JSON).
-        self._action_lists: dict[tuple[object, ...], tuple[Ruleset, bytes]] = {}
+        # (id(spec), areas) -> links
+        self._chosen: Made[list[ExerciseLink]] = {}
+        # (code, id(definition), priority, timeframe, id(spec), areas) -> action and its JSON
+        self._actions: Made[tuple[Action, bytes]] = {}
+        # (id(ruleset), what decides the list) -> the list's JSON
+        self._action_lists: Made[bytes] = {}
 
     def action_list(
         self, ruleset: Ruleset, key: tuple[object, ...], make: Callable[[], bytes]
     ) -> bytes:
         """The JSON of an answer's actions, made by `make` once for each `key` (everything
         that decides the list, under this ruleset) and then reused."""
-        full = (id(ruleset), *key)
-        hit = self._action_lists.get(full)
-        if hit is None or hit[0] is not ruleset:
-            if len(self._action_lists) >= MAX_ACTION_LISTS:
-                self._action_lists.clear()  # a bound, for unusual mixes of inputs
-            hit = self._action_lists[full] = (ruleset, make())
-        return hit[1]
+        return _made(self._action_lists, (id(ruleset), *key), (ruleset,), make)
 
     def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
         key = (id(spec), tuple(a.value for a in areas))
-        hit = self._chosen.get(key)
-        if hit is None or hit[0] is not spec:
-            hit = (spec, choose_exercises(spec, self.entries, areas=areas))
-            self._chosen[key] = hit
-        return list(hit[1])
+        chosen: list[ExerciseLink] = _made(
+            self._chosen, key, (spec,), lambda: choose_exercises(spec, self.entries, areas=areas)
+        )
+        return list(chosen)
 
     def action(
         self,
@@ -115,9 +123,8 @@ class Catalogue:
     ) -> tuple[Action, bytes]:
         """The action as answered, with its links, and its JSON: built once per snapshot for
         each combination, then shared (an Action is immutable)."""
-        key = (code, id(definition), priority, timeframe, id(spec), tuple(areas))
-        hit = self._actions.get(key)
-        if hit is None or hit[0] is not definition or hit[1] is not spec:
+
+        def make() -> tuple[Action, bytes]:
             action = Action(
                 code=code,
                 title=definition.title,
@@ -126,9 +133,10 @@ class Catalogue:
                 timeframe=timeframe,
                 exercises=self.links(spec, areas) if spec is not None else [],
             )
-            hit = (definition, spec, action, _ACTION_JSON(action))
-            self._actions[key] = hit
-        return hit[2], hit[3]
+            return action, _ACTION_JSON(action)
+
+        key = (code, id(definition), priority, timeframe, id(spec), tuple(areas))
+        return _made(self._actions, key, (definition, spec), make)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import fastapi.routing
 import pytest
+from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.api import assess as assess_api
 from app.api.assess import BatchResponse
+from app.api.deps import get_settings_dep
+from app.errors import install_error_handlers
 from app.models import AssessmentRecord
 from app.models.assessments import Assessment
+from app.ratelimit import make_limiter
 from app.rules.outputs import AssessmentResult
 from tests.api.conftest import Caller
 
@@ -344,6 +350,8 @@ def test_the_fast_path_and_fastapis_own_path_answer_alike(
     path for the same request, and the two answers must not differ in anything but the
     storage fields."""
     body = {**DESK_WORKER, "store": store}
+    # A clock that stands still: no window may end between the two requests.
+    client.app.state.limiter = make_limiter(None, clock=lambda: 1_800_000_005.0)  # type: ignore[attr-defined]
     # Which path answered: FastAPI's own solves the endpoint's dependencies, the fast one
     # does not (an upgrade that stopped using the route's handler would show here).
     solved: list[object] = []
@@ -375,3 +383,83 @@ def test_the_fast_path_and_fastapis_own_path_answer_alike(
     for path in ("/assess", "/assess?explain=false"):
         assert client.post(path, json=body).status_code == 401
         assert client.post(path, json=body, headers={"X-API-Key": "bp_nope"}).status_code == 401
+
+
+DEEPLY_NESTED = b'{"store": false, "symptoms": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        (DEEPLY_NESTED, "application/json"),  # json.loads raises RecursionError
+        (b'{"sitting": {"hours_per_day": 9}}', "application/x/y+json"),  # not JSON to FastAPI
+        (b'{"sitting": {"hours_per_day": 9}}', "application/problem+json"),
+        (b'{"sitting": {"hours_per_day": 9}, "store": false}', "application/json; charset=utf-8"),
+    ],
+    ids=["deeply-nested", "two-slashes", "json-suffix", "charset"],
+)
+@pytest.mark.parametrize("keyed", [True, False], ids=["key", "no-key"])
+def test_odd_requests_are_answered_as_fastapi_answers_them(
+    client: TestClient,
+    runner_app: Caller,
+    session: Session,
+    raw: bytes,
+    content_type: str,
+    keyed: bool,
+) -> None:
+    """Whatever the fast path does not take is answered by FastAPI's own path: the same
+    status and body as the same request sent with `?explain=false` (which always takes it),
+    never a 500, and nothing stored by a request that is refused."""
+    headers = {**(runner_app.headers if keyed else {}), "Content-Type": content_type}
+    before = stored_count(session)
+    fast = client.post("/assess", content=raw, headers=headers)
+    standard = client.post("/assess?explain=false", content=raw, headers=headers)
+    assert fast.status_code == standard.status_code != 500
+    if fast.status_code >= 400:
+        mine = {k: v for k, v in fast.json().items() if k not in ("instance", "request_id")}
+        theirs = {k: v for k, v in standard.json().items() if k not in ("instance", "request_id")}
+        assert mine == theirs
+        assert stored_count(session) == before
+    else:
+        storage = ("id", "created_at")
+        assert {k: v for k, v in fast.json().items() if k not in storage} == {
+            k: v for k, v in standard.json().items() if k not in storage
+        }
+
+
+def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
+    make_app: Callable[..., FastAPI], runner_app: Caller
+) -> None:
+    """A dependency added to the router that includes /assess (or any app override) must
+    run: with one, /assess takes FastAPI's path for every request."""
+    calls: list[str] = []
+
+    async def audit(request: Request) -> None:
+        calls.append(request.url.path)
+
+    real = make_app()
+    extra = FastAPI()
+    extra.state = real.state
+    install_error_handlers(extra)
+    extra.include_router(assess_api.router, dependencies=[Depends(audit)])
+    body = {**DESK_WORKER, "store": False}
+    with TestClient(extra) as test_client:
+        answer = test_client.post("/assess", json=body, headers=runner_app.headers)
+    assert answer.status_code == 200
+    assert calls == ["/assess"]
+
+    overridden = make_app()
+    overridden.dependency_overrides[get_settings_dep] = lambda: real.state.settings
+    with TestClient(overridden) as test_client:
+        solved: list[object] = []
+        solve = fastapi.routing.solve_dependencies
+
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            solved.append(kwargs.get("dependant"))
+            return await solve(*args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(fastapi.routing, "solve_dependencies", counting)
+            answer = test_client.post("/assess", json=body, headers=runner_app.headers)
+    assert answer.status_code == 200
+    assert solved

@@ -5,6 +5,7 @@ contract codes only, and consecutive priorities."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from hypothesis import assume, given, settings
@@ -193,6 +194,31 @@ def test_the_answers_json_is_the_answer_serialised_whole(
         result.severity,
         result.triage.level,
     )
+    # The fixed parts are the ruleset's own, wherever the engine keeps them written.
+    assert (result.ruleset_version, result.disclaimer) == (ruleset.version, ruleset.disclaimer)
+    assert result.triage.reason in ruleset.triage_reasons.values()
+    assert result.running.detail in ruleset.running_details.values()
+    for factor in result.risk_factors:
+        defined = ruleset.risk_factor(factor.code)
+        assert (factor.title, factor.sources) == (defined.title, ruleset.sources(defined.sources))
+        if defined.level != "by_load_ratio":
+            assert factor.level == defined.level
+    for answered in result.actions:
+        defined_action = ruleset.action(answered.code)
+        assert (answered.title, answered.detail) == (defined_action.title, defined_action.detail)
+    for flag in result.red_flags:
+        defined_flag = ruleset.red_flag(flag.code)
+        assert (flag.title, flag.level) == (defined_flag.title, defined_flag.level)
+    # A measured value in the evidence is the request's, as its model holds it: the same
+    # value and the same JSON type (3.0 stays 3.0, 3 stays 3).
+    request = valid_input(body).model_dump(mode="json")
+    given = {"age_years": request.get("age_years")}
+    for section in SECTIONS:
+        given.update(request.get(section) or {})
+    for factor_json in json.loads(evaluation.json)["risk_factors"]:
+        for key, value in factor_json["evidence"].items():
+            if given.get(key) is not None:
+                assert (value, type(value)) == (given[key], type(given[key])), key
 
 
 # One snapshot for every example of the test below, as one serves many requests in a worker.
