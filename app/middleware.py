@@ -100,10 +100,15 @@ class ConditionalGetMiddleware:
         await self.app(scope, receive, buffer)
 
 
+def media_type(content_type: str) -> str:
+    """A Content-Type's media type, without its parameters, in lower case."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def _is_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or (
-        media_type.startswith("application/") and media_type.endswith("+json")
+    kind = media_type(content_type)
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
     )
 
 

@@ -28,6 +28,7 @@ from app.errors import (
     merge_errors,
     problem_responses,
 )
+from app.middleware import media_type
 from app.models.assessments import Assessment, AssessmentRequest
 from app.models.clients import Principal
 from app.rules.outputs import AssessmentResult
@@ -66,7 +67,7 @@ class FastAssessRoute(APIRoute):
         async def handler(request: Request) -> Response:
             if (
                 not request.scope["query_string"]
-                and _media_type(request.headers.get("content-type")) == "application/json"
+                and media_type(request.headers.get("content-type", "")) == "application/json"
                 and not request.app.dependency_overrides
             ):
                 raw = await request.body()
@@ -105,10 +106,6 @@ def _runs_only_known_dependencies(route: APIRoute) -> bool:
             return False
         pending += dependency.dependencies
     return True
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 async def assess(
@@ -173,16 +170,12 @@ async def answer(
         status_code = 201
         headers["Location"] = f"/assessments/{outcome.stored.id}"
     if not explain:
-        return Response(
-            outcome.json, status_code=status_code, media_type="application/json", headers=headers
-        )
+        return json_response(outcome.json, status_code=status_code, headers=headers)
     explained = outcome.assessment or outcome.result
-    return Response(
-        explained.model_copy(update={"explanation": outcome.explanation}).model_dump_json(),
-        status_code=status_code,
-        media_type="application/json",
-        headers=headers,
-    )
+    explained_json = explained.model_copy(
+        update={"explanation": outcome.explanation}
+    ).model_dump_json()
+    return json_response(explained_json, status_code=status_code, headers=headers)
 
 
 class BatchRequest(BaseModel):
@@ -231,14 +224,12 @@ def assess_batch(
     client: AssessClient,
     session: SessionDep,
     ruleset: RulesetDep,
-    response: Response,
 ) -> Response:
     """Assess up to 500 runners in one call (e.g. nightly scoring).
 
     Answers come back in the same order, each its own assessment or problem; an invalid
     item does not stop the others. Valid items are stored together, in one transaction.
     """
-    response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
     valid: list[tuple[int, AssessmentRequest]] = []
     results: dict[int, BatchItem] = {}
     for index, item in enumerate(body.items):
@@ -287,7 +278,7 @@ def assess_batch(
             b'],"stored":%d,"invalid":%d}' % (stored, len(results)),
         )
     )
-    return json_response(payload, status_code=200, temporal=response)
+    return json_response(payload, status_code=200, headers={"Cache-Control": PRIVATE_CACHE_CONTROL})
 
 
 def _batch_item_json(index: int, outcome: assessments.Outcome) -> bytes:
