@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from operator import is_
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -73,7 +74,7 @@ def _made(
     uses: kept with the value and checked by identity, so that a recycled id never finds
     another object's value. A full cache starts afresh (see MAX_MADE)."""
     hit = cache.get(key)
-    if hit is None or any(kept is not wanted for kept, wanted in zip(hit[0], held, strict=True)):
+    if hit is None or not all(map(is_, hit[0], held)):
         if len(cache) >= MAX_MADE:
             cache.clear()
         hit = cache[key] = (held, make())
@@ -1056,13 +1057,11 @@ def _actions(state: _State) -> list[tuple[Action, bytes]]:
 
 
 _ACTION_JSON = Action.__pydantic_serializer__.to_json
-K = TypeVar("K")
-M = TypeVar("M", bound=BaseModel)
 
 
 class _AnswerParts:
     """What an answer takes from the ruleset alone (triage, running, red flags, the fixed
-    fields), each made and written to JSON once per ruleset."""
+    parts of risk factors and of the answer), each written to JSON once per ruleset."""
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
@@ -1073,9 +1072,9 @@ class _AnswerParts:
             for severity in Severity
         }
         self.tail = b'"disclaimer":%s}' % to_json(ruleset.disclaimer)
-        self._triage: dict[tuple[TriageLevel, str], tuple[Triage, bytes]] = {}
-        self._running: dict[tuple[RunningAdvice, str], tuple[Running, bytes]] = {}
-        self._red_flags: dict[RedFlagCode, tuple[RedFlag, bytes]] = {}
+        self._triage: dict[tuple[TriageLevel, str], bytes] = {}
+        self._running: dict[tuple[RunningAdvice, str], bytes] = {}
+        self._red_flags: dict[RedFlagCode, bytes] = {}
         self._factors: dict[
             tuple[RiskFactorCode, RiskLevel | None], tuple[RiskLevel, bytes, bytes]
         ] = {}
@@ -1098,21 +1097,21 @@ class _AnswerParts:
             hit = self._factors[(code, level)] = (actual, head, tail)
         return hit
 
-    def triage(self, level: TriageLevel, reason: str) -> tuple[Triage, bytes]:
+    def triage(self, level: TriageLevel, reason: str) -> bytes:
         return _written(
             self._triage,
             (level, reason),
             lambda: Triage(level=level, reason=self.ruleset.triage_reasons[reason]),
         )
 
-    def running(self, advice: RunningAdvice, detail: str) -> tuple[Running, bytes]:
+    def running(self, advice: RunningAdvice, detail: str) -> bytes:
         return _written(
             self._running,
             (advice, detail),
             lambda: Running(advice=advice, detail=self.ruleset.running_details[detail]),
         )
 
-    def red_flag(self, code: RedFlagCode) -> tuple[RedFlag, bytes]:
+    def red_flag(self, code: RedFlagCode) -> bytes:
         definition = self.ruleset.red_flag(code)
         return _written(
             self._red_flags,
@@ -1121,13 +1120,16 @@ class _AnswerParts:
         )
 
 
-def _written(cache: dict[K, tuple[M, bytes]], key: K, make: Callable[[], M]) -> tuple[M, bytes]:
-    """`cache[key]`: a model and its JSON, made on first use."""
-    hit = cache.get(key)
-    if hit is None:
+K = TypeVar("K")
+
+
+def _written(cache: dict[K, bytes], key: K, make: Callable[[], BaseModel]) -> bytes:
+    """`cache[key]`: a model's JSON, the model made on first use."""
+    written = cache.get(key)
+    if written is None:
         model = make()
-        hit = cache[key] = (model, model.__pydantic_serializer__.to_json(model))
-    return hit
+        written = cache[key] = model.__pydantic_serializer__.to_json(model)
+    return written
 
 
 _parts: _AnswerParts | None = None
@@ -1177,13 +1179,13 @@ def assess(
     json = b"".join(
         (
             parts.head[state.severity],
-            parts.triage(state.triage, state.triage_reason)[1],
+            parts.triage(state.triage, state.triage_reason),
             b',"running":',
-            parts.running(state.running, state.running_detail)[1],
+            parts.running(state.running, state.running_detail),
             b',"risk_factors":[',
             b",".join(factor.json for factor in factors),
             b'],"red_flags":[',
-            b",".join(parts.red_flag(code)[1] for code in _red_flags(state)),
+            b",".join(parts.red_flag(code) for code in _red_flags(state)),
             b'],"actions":[',
             actions,
             b"],",
