@@ -341,9 +341,24 @@ def test_answers_are_byte_for_byte_what_their_models_write(
     assert [item["status"] for item in batch.json()["results"]] == [201, 422, 200]
 
 
+@pytest.fixture
+def solved(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each time FastAPI solves an endpoint's dependencies (its own path does, the fast
+    path does not), the dependant it solved."""
+    seen: list[object] = []
+    solve = fastapi.routing.solve_dependencies
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("dependant"))
+        return await solve(*args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counting)
+    return seen
+
+
 @pytest.mark.parametrize("store", [True, False])
 def test_the_fast_path_and_fastapis_own_path_answer_alike(
-    client: TestClient, runner_app: Caller, store: bool, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, runner_app: Caller, store: bool, solved: list[object]
 ) -> None:
     """/assess answers a plain valid request on a fast path (app.api.assess.FastAssessRoute)
     and anything else through FastAPI's own handling: `?explain=false` takes the second
@@ -352,16 +367,7 @@ def test_the_fast_path_and_fastapis_own_path_answer_alike(
     body = {**DESK_WORKER, "store": store}
     # A clock that stands still: no window may end between the two requests.
     client.app.state.limiter = make_limiter(None, clock=lambda: 1_800_000_005.0)  # type: ignore[attr-defined]
-    # Which path answered: FastAPI's own solves the endpoint's dependencies, the fast one
-    # does not (an upgrade that stopped using the route's handler would show here).
-    solved: list[object] = []
-    solve = fastapi.routing.solve_dependencies
-
-    async def counting(*args: Any, **kwargs: Any) -> Any:
-        solved.append(kwargs.get("dependant"))
-        return await solve(*args, **kwargs)
-
-    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counting)
+    # Which path answered (an upgrade that stopped using the route's handler would show).
     fast = client.post("/assess", json=body, headers=runner_app.headers)
     assert solved == []
     standard = client.post("/assess?explain=false", json=body, headers=runner_app.headers)
@@ -428,7 +434,7 @@ def test_odd_requests_are_answered_as_fastapi_answers_them(
 
 
 def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
-    make_app: Callable[..., FastAPI], runner_app: Caller
+    make_app: Callable[..., FastAPI], runner_app: Caller, solved: list[object]
 ) -> None:
     """A dependency added to the router that includes /assess (or any app override) must
     run: with one, /assess takes FastAPI's path for every request."""
@@ -450,16 +456,8 @@ def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
 
     overridden = make_app()
     overridden.dependency_overrides[get_settings_dep] = lambda: real.state.settings
+    solved.clear()  # the app with the extra dependency took FastAPI's path too
     with TestClient(overridden) as test_client:
-        solved: list[object] = []
-        solve = fastapi.routing.solve_dependencies
-
-        async def counting(*args: Any, **kwargs: Any) -> Any:
-            solved.append(kwargs.get("dependant"))
-            return await solve(*args, **kwargs)
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(fastapi.routing, "solve_dependencies", counting)
-            answer = test_client.post("/assess", json=body, headers=runner_app.headers)
+        answer = test_client.post("/assess", json=body, headers=runner_app.headers)
     assert answer.status_code == 200
     assert solved
