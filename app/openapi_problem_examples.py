@@ -2763,7 +2763,7 @@ PROBLEM_EXAMPLES: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
             "not_migrated": {
                 "summary": "The database is behind this build's migrations",
                 "value": {
-                    "detail": "The database schema is at no revision, this build needs 0003; run `backpain migrate`.",
+                    "detail": "The database schema is at no revision, this build needs 0004; run `backpain migrate`.",
                     "instance": "/readyz",
                     "request_id": "6f1c2a8e-3f5b-4c1d-9a7e-2b8d4e6f0a11",
                     "status": 503,

@@ -123,7 +123,7 @@ def _store_assessments_aged(database_url: str, ages_in_days: list[int]) -> None:
                         triage_level="self_care",
                         any_pain=False,
                         request={},
-                        result={},
+                        result_zstd=b"",
                     )
                 )
             session.commit()

@@ -7,6 +7,7 @@ not exist as far as a caller can tell (404, never 403).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -40,7 +41,7 @@ from app.rules.engine import Catalogue, Evaluation, assess
 from app.rules.inputs import contract_errors
 from app.rules.outputs import AssessmentResult, Explanation
 from app.rules.ruleset import Ruleset
-from app.services import exercises
+from app.services import exercises, stored_answers
 from app.services.paging import Ordering, datetime_key, keyset_page, uuid_key
 
 NEWEST_FIRST = Ordering(
@@ -191,10 +192,11 @@ class Outcome:
         return Assessment.model_construct(**dict(self.result), **dict(self.stored))
 
 
-def to_assessment(record: AssessmentRecord) -> Assessment:
+def to_assessment(session: Session, record: AssessmentRecord) -> Assessment:
+    dictionary = stored_answers.read(session, record.result_dictionary_id)
     return Assessment.model_validate(
         {
-            **record.result,
+            **json.loads(dictionary.decompress(record.result_zstd)),
             "id": record.id,
             "created_at": record.created_at,
             "subject_id": record.subject_id,
@@ -236,6 +238,7 @@ def run_group(
     history = _history(session, jobs, since)
     outcomes: list[Outcome | Exception] = []
     rows: list[dict[str, object]] = []
+    dictionary = stored_answers.for_ruleset(ruleset)
     for job in jobs:
         request = job.request
         key = (job.client.id, request.subject_id) if request.subject_id is not None else None
@@ -277,7 +280,8 @@ def run_group(
                 "any_pain": any_pain,
                 "earlier_painful_assessments": earlier,
                 "request": JSONText(request.model_dump_json(exclude_unset=True)),
-                "result": JSONText(result_json.decode()),
+                "result_zstd": dictionary.compress(result_json),
+                "result_dictionary_id": dictionary.id,
             }
         )
         outcomes.append(Outcome(evaluation, stored, stored_json(result_json, stored)))
@@ -289,7 +293,9 @@ def run_group(
         # one that starts with its write waits its turn instead.
         session.commit()
         with _write_turn(session):
-            session.connection().execute(_INSERT, rows)
+            connection = session.connection()
+            stored_answers.ensure_stored(connection, dictionary)
+            connection.execute(_INSERT, rows)
             session.commit()
     for outcome in outcomes:
         if isinstance(outcome, Outcome):
@@ -333,7 +339,7 @@ def _own(session: Session, client: Principal, assessment_id: uuid.UUID) -> Asses
 
 
 def get_assessment(*, session: Session, client: Principal, assessment_id: uuid.UUID) -> Assessment:
-    return to_assessment(_own(session, client, assessment_id))
+    return to_assessment(session, _own(session, client, assessment_id))
 
 
 def explain_assessment(
@@ -377,7 +383,8 @@ def list_assessments(
         session, statement, ordering=NEWEST_FIRST, limit=limit, cursor=cursor, secret=secret
     )
     return AssessmentPage(
-        items=[to_assessment(record) for record in page.items], next_cursor=page.next_cursor
+        items=[to_assessment(session, record) for record in page.items],
+        next_cursor=page.next_cursor,
     )
 
 

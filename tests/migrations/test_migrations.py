@@ -38,6 +38,7 @@ APP_TABLES = {
     "api_client",
     "assessment",
     "audit_entry",
+    "answer_dictionary",
 }
 
 

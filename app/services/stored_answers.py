@@ -1,0 +1,141 @@
+"""Stored answers, compressed: an answer is kept as its JSON, zstd-compressed with a
+dictionary made from the ruleset that wrote it.
+
+An answer is about 10 KB of JSON, most of it the ruleset's own words (titles, sources,
+action details, the disclaimer), which every answer repeats. Compressed against a
+dictionary of exactly those words (`app.rules.engine.answer_dictionary`) it takes about a
+tenth of that: a smaller table, and less for the database to write on every stored
+assessment. The dictionary is stored in the database beside the answers (table
+`answer_dictionary`, named by the SHA-256 of its content, referenced by each row), so an
+answer can be read back under any later ruleset, or by anyone with the table and zstd.
+
+zstd contexts must not be used by two threads at once: each thread gets its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+
+import zstandard
+from sqlalchemy import Connection, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from app.db import utcnow
+from app.models import AnswerDictionary
+from app.rules.engine import answer_dictionary
+from app.rules.ruleset import Ruleset
+
+# zstd's default level: in this service's measurements as fast as level 1 on answers (they
+# are mostly found in the dictionary) and a little smaller.
+LEVEL = 3
+
+
+class StoredAnswerError(Exception):
+    """A stored answer cannot be read (its dictionary is missing or not what it should be)."""
+
+
+@dataclass(eq=False)
+class Dictionary:
+    """One compression dictionary, with this process's zstd contexts for it."""
+
+    id: str
+    content: bytes
+    ruleset_version: str
+    _zstd: zstandard.ZstdCompressionDict | None = None
+    _local: threading.local = field(default_factory=threading.local)
+
+    def __post_init__(self) -> None:
+        if self.content:
+            self._zstd = zstandard.ZstdCompressionDict(
+                self.content, dict_type=zstandard.DICT_TYPE_RAWCONTENT
+            )
+            self._zstd.precompute_compress(level=LEVEL)
+
+    def compress(self, data: bytes) -> bytes:
+        compressor: zstandard.ZstdCompressor | None = getattr(self._local, "compressor", None)
+        if compressor is None:
+            compressor = self._local.compressor = zstandard.ZstdCompressor(
+                level=LEVEL, dict_data=self._zstd
+            )
+        return compressor.compress(data)
+
+    def decompress(self, data: bytes) -> bytes:
+        decompressor: zstandard.ZstdDecompressor | None = getattr(self._local, "decompressor", None)
+        if decompressor is None:
+            decompressor = self._local.decompressor = zstandard.ZstdDecompressor(
+                dict_data=self._zstd
+            )
+        try:
+            return decompressor.decompress(data)
+        except zstandard.ZstdError as error:
+            raise StoredAnswerError(f"a stored answer does not decompress: {error}") from None
+
+
+def content_id(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+# No dictionary: how answers stored before dictionaries (migration 0004) are compressed.
+NO_DICTIONARY = Dictionary(id="", content=b"", ruleset_version="")
+
+_lock = threading.Lock()
+_by_ruleset: dict[int, tuple[Ruleset, Dictionary]] = {}
+_by_id: dict[str, Dictionary] = {}
+
+
+def for_ruleset(ruleset: Ruleset) -> Dictionary:
+    """The dictionary for answers written under `ruleset` (made once per ruleset)."""
+    hit = _by_ruleset.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    content = answer_dictionary(ruleset)
+    with _lock:
+        made = _by_id.setdefault(
+            content_id(content), Dictionary(content_id(content), content, ruleset.version)
+        )
+        _by_ruleset[id(ruleset)] = (ruleset, made)
+    return made
+
+
+def ensure_stored(connection: Connection, dictionary: Dictionary) -> None:
+    """Write the dictionary in the connection's transaction unless the database holds it.
+
+    Asked every time, in the transaction that stores answers: a dictionary that this
+    process once wrote may have gone since (a transaction rolled back around it, a database
+    restored), and an answer must never be stored without it. Asking is one primary-key
+    lookup a transaction; the dictionary is sent only when it is missing."""
+    if connection.execute(_HAS_DICTIONARY, {"id": dictionary.id}).first() is not None:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    values = {
+        "id": dictionary.id,
+        "content": dictionary.content,
+        "ruleset_version": dictionary.ruleset_version,
+        "created_at": utcnow(),
+    }
+    # Another process may write the same dictionary at the same time: the same row.
+    connection.execute(dialect.insert(_TABLE).values(values).on_conflict_do_nothing())
+
+
+_TABLE = AnswerDictionary.__table__  # type: ignore[attr-defined]
+_HAS_DICTIONARY = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))
+
+
+def read(session: Session, dictionary_id: str | None) -> Dictionary:
+    """The dictionary a stored answer names (None: the one without a dictionary), from this
+    process's memory or else from the database."""
+    if dictionary_id is None:
+        return NO_DICTIONARY
+    known = _by_id.get(dictionary_id)
+    if known is not None:
+        return known
+    row = session.exec(select(AnswerDictionary).where(AnswerDictionary.id == dictionary_id)).first()
+    if row is None:
+        raise StoredAnswerError(f"answer dictionary {dictionary_id} is missing")
+    if content_id(row.content) != row.id:
+        raise StoredAnswerError(f"answer dictionary {row.id} does not match its id")
+    with _lock:
+        return _by_id.setdefault(row.id, Dictionary(row.id, row.content, row.ruleset_version))
