@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 
 import zstandard
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -28,9 +28,9 @@ from app.models import AnswerDictionary
 from app.rules.engine import answer_dictionary
 from app.rules.ruleset import Ruleset
 
-# zstd's default level: in this service's measurements as fast as level 1 on answers (they
-# are mostly found in the dictionary) and a little smaller.
-LEVEL = 3
+# zstd's fastest regular level: on answers, with the dictionary, a third cheaper than the
+# default (3) for rows 5% bigger (about 980 bytes against 940).
+LEVEL = 1
 
 
 class StoredAnswerError(Exception):
@@ -106,9 +106,17 @@ def ensure_stored(connection: Connection, dictionary: Dictionary) -> None:
     Asked every time, in the transaction that stores answers: a dictionary that this
     process once wrote may have gone since (a transaction rolled back around it, a database
     restored), and an answer must never be stored without it. Asking is one primary-key
-    lookup a transaction; the dictionary is sent only when it is missing."""
-    if connection.execute(_HAS_DICTIONARY, {"id": dictionary.id}).first() is not None:
-        return
+    lookup, sent straight to the driver (through SQLAlchemy it costs ten times as much, and
+    this runs for every group of stored answers); the dictionary is sent only when missing.
+    """
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_HAS_DICTIONARY % placeholder, (dictionary.id,))
+        if cursor.fetchone() is not None:
+            return
+    finally:
+        cursor.close()
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     values = {
         "id": dictionary.id,
@@ -121,7 +129,7 @@ def ensure_stored(connection: Connection, dictionary: Dictionary) -> None:
 
 
 _TABLE = AnswerDictionary.__table__  # type: ignore[attr-defined]
-_HAS_DICTIONARY = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))
+_HAS_DICTIONARY = "SELECT 1 FROM answer_dictionary WHERE id = %s"
 
 
 def read(session: Session, dictionary_id: str | None) -> Dictionary:
