@@ -35,13 +35,14 @@ import random
 import re
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,7 @@ import httpx
 
 from app.models.assessments import AssessmentRequest
 from app.rules.inputs import contract_errors
+from app.services import stored_answers
 from app.vocabulary import TightArea
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +180,7 @@ def server(target: str, env: dict[str, str]) -> Iterator[Server]:
         process.wait(timeout=10)
 
 
-def wrk_script(folder: Path, name: str, bodies: list[object], key: str) -> Path:
+def wrk_script(folder: Path, name: str, bodies: Sequence[object], key: str) -> Path:
     """A wrk script that POSTs one of `bodies` at random with the key, and stops the run on
     the first error.
 
@@ -290,6 +292,8 @@ def main() -> None:
                         wrk(target, path, script, args.seconds, connections)
                     )
 
+        sizes = stored_sizes(work / "bench.db")
+
     rps = {name: statistics.median(r.rps for r in values) for name, values in runs.items()}
     cpu = {name: statistics.median(r.cpu_us for r in values) for name, values in runs.items()}
     print(
@@ -309,12 +313,12 @@ def main() -> None:
         ("stored", "/assess, stored in SQLite", 0.35),
         ("stored_one_by_one", "/assess, stored, one call at a time (-c1)", None),
     ]
-    for name, label, target in rows:
+    for name, label, goal in rows:
         value = rps[name]
         print(
             f"  {label:<42} {value:8.0f}  {value / rps['echo_def']:17.2f}  "
             f"{value / rps['echo_async']:19.2f}  {cpu[name]:7.0f} us"
-            + (f"  (target >= {target})" if target else "")
+            + (f"  (target >= {goal})" if goal else "")
         )
     print(
         f"  /assess/batch of {BATCH_SIZE}, stored (-c2)              {rps['batch']:8.2f} batches/s "
@@ -331,6 +335,39 @@ def main() -> None:
             f"  a {BATCH_SIZE}-item batch against {BATCH_SIZE} single stored calls, {how}: "
             f"{time_share:.3f} of the time, {cpu_share:.3f} of the server CPU  (target <= 0.1)"
         )
+    print(
+        f"  stored in this run: {sizes.count} assessments; an answer takes "
+        f"{sizes.packed:.0f} bytes compressed against {sizes.as_json:.0f} as JSON "
+        f"({sizes.as_json / sizes.packed:.1f} times as many); the database with its "
+        f"write-ahead log is {sizes.database / 1e6:.0f} MB"
+    )
+
+
+@dataclass
+class StoredSizes:
+    count: int
+    packed: float  # average bytes of an answer as stored
+    as_json: float  # average bytes of the same answers as JSON
+    database: int  # bytes of the database file and its write-ahead log
+
+
+def stored_sizes(path: Path) -> StoredSizes:
+    """What the run stored: how many answers, their average size as stored and as JSON
+    (read back from a sample of 1,000, as the service reads them), and the files' size."""
+    with closing(sqlite3.connect(path)) as db:
+        count, packed = db.execute(
+            "SELECT count(*), avg(length(result_zstd)) FROM assessment"
+        ).fetchone()
+        sample = db.execute(
+            "SELECT result_zstd, result_dictionary_id FROM assessment ORDER BY random() LIMIT 1000"
+        ).fetchall()
+        contents = dict(db.execute("SELECT id, content FROM answer_dictionary").fetchall())
+    dictionaries = {
+        name: stored_answers.Dictionary(name, content, "") for name, content in contents.items()
+    }
+    as_json = statistics.mean(len(dictionaries[name].decompress(blob)) for blob, name in sample)
+    database = sum(file.stat().st_size for file in path.parent.glob(path.name + "*"))
+    return StoredSizes(int(count), float(packed), as_json, database)
 
 
 if __name__ == "__main__":
