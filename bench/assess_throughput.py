@@ -362,9 +362,11 @@ def stored_sizes(path: Path) -> StoredSizes:
             "SELECT result_zstd, result_dictionary_id FROM assessment ORDER BY random() LIMIT 1000"
         ).fetchall()
         contents = dict(db.execute("SELECT id, content FROM answer_dictionary").fetchall())
-    dictionaries = {
-        name: stored_answers.Dictionary(name, content, "") for name, content in contents.items()
-    }
+    dictionaries: dict[str | None, stored_answers.Dictionary] = {None: stored_answers.NO_DICTIONARY}
+    for name, content in contents.items():
+        if stored_answers.content_id(content) != name:
+            raise SystemExit(f"answer_dictionary {name}: its content does not match its id")
+        dictionaries[name] = stored_answers.Dictionary(name, content, "")
     as_json = statistics.mean(len(dictionaries[name].decompress(blob)) for blob, name in sample)
     database = sum(file.stat().st_size for file in path.parent.glob(path.name + "*"))
     return StoredSizes(int(count), float(packed), as_json, database)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.db import utcnow
 from app.models import ApiClient, AssessmentRecord
 from app.models.clients import Scope
+from app.services.stored_answers import NO_DICTIONARY
 from tests.live import backpain, serving
 
 
@@ -123,7 +124,7 @@ def _store_assessments_aged(database_url: str, ages_in_days: list[int]) -> None:
                         triage_level="self_care",
                         any_pain=False,
                         request={},
-                        result_zstd=b"",
+                        result_zstd=NO_DICTIONARY.compress(b"{}"),
                     )
                 )
             session.commit()

@@ -1125,9 +1125,7 @@ def answer_dictionary(ruleset: Ruleset) -> bytes:
     """The JSON an answer under `ruleset` is made of, as one piece of bytes: what stays the
     same from one answer to the next (the fixed parts written above, every text an
     explanation is formatted from, every action as answered), for use as a compression
-    dictionary for stored answers. The same ruleset always gives the same bytes.
-
-    The most common parts come last (a dictionary's end is the cheapest to refer to)."""
+    dictionary for stored answers. The same ruleset always gives the same bytes."""
     parts = _AnswerParts(ruleset)
     pieces: list[bytes] = [
         to_json(text) for text in (*ruleset.area_names.values(), *_template_texts(ruleset))

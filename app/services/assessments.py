@@ -288,13 +288,15 @@ def run_group(
         if key is not None and any_pain:
             history[key] += 1  # a later job of the group counts this one
     if rows:
+        dictionary_missing = not stored_answers.is_stored(session.connection(), dictionary)
         # End the reading transaction first: on SQLite a transaction that read and then
         # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
         # one that starts with its write waits its turn instead.
         session.commit()
         with _write_turn(session):
             connection = session.connection()
-            stored_answers.ensure_stored(connection, dictionary)
+            if dictionary_missing:
+                stored_answers.store(connection, dictionary)
             connection.execute(_INSERT, rows)
             session.commit()
     for outcome in outcomes:

@@ -12,6 +12,7 @@ stored are compressed here without one (`result_dictionary_id` NULL), and the do
 turns every answer back into JSON, with or without its dictionary.
 """
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -42,14 +43,14 @@ answer_dictionary = sa.table(
 
 def _chunks(
     connection: sa.Connection, *columns: sa.ColumnClause[Any]
-) -> Iterator[Sequence[sa.Row[Any]]]:
+) -> Iterator[list[tuple[Any, ...]]]:
     """Every assessment's `columns` (id first), CHUNK rows at a time, in id order."""
     last = None
     while True:
         query = sa.select(assessment.c.id, *columns).order_by(assessment.c.id).limit(CHUNK)
         if last is not None:
             query = query.where(assessment.c.id > last)
-        rows = connection.execute(query).all()
+        rows = [tuple(row) for row in connection.execute(query)]
         if not rows:
             return
         yield rows
@@ -76,7 +77,8 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         )
     connection = op.get_bind()
-    compressor = zstandard.ZstdCompressor(level=3)
+    # With a checksum, as the service writes them: a damaged row is an error, not an answer.
+    compressor = zstandard.ZstdCompressor(level=3, write_checksum=True)
     update = (
         sa.update(assessment)
         .where(assessment.c.id == sa.bindparam("row_id"))
@@ -99,16 +101,17 @@ def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("result", sa.JSON(), nullable=True))
     connection = op.get_bind()
-    dictionaries = {
-        name: zstandard.ZstdDecompressor(
+    dictionaries = {}
+    for name, content in connection.execute(
+        sa.select(answer_dictionary.c.id, answer_dictionary.c.content)
+    ):
+        if hashlib.sha256(content).hexdigest() != name:
+            raise RuntimeError(f"answer_dictionary {name}: its content does not match its id")
+        dictionaries[name] = zstandard.ZstdDecompressor(
             dict_data=zstandard.ZstdCompressionDict(
                 content, dict_type=zstandard.DICT_TYPE_RAWCONTENT
             )
         )
-        for name, content in connection.execute(
-            sa.select(answer_dictionary.c.id, answer_dictionary.c.content)
-        )
-    }
     plain = zstandard.ZstdDecompressor()
     update = (
         sa.update(assessment)

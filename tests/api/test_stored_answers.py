@@ -11,6 +11,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -97,21 +98,26 @@ def test_a_dictionary_altered_in_the_database_is_refused(session: Session) -> No
 
 
 def test_the_dictionary_is_written_again_when_the_database_lost_it(
-    session: Session,
+    app: FastAPI, client: TestClient, runner_app: Caller, session: Session
 ) -> None:
-    """Asked in every storing transaction: one rolled back since (or a restored database)
-    must not leave answers pointing at a dictionary that is not there."""
-    dictionary = stored_answers.for_ruleset(load_ruleset())
+    """Asked in every group that stores: a dictionary this process wrote once, then lost (a
+    transaction rolled back around it, a database restored), is written again, and no
+    answer is stored without it. (Under a ruleset of this test's own, so that no other
+    test's dictionary is already there.)"""
+    ruleset = load_ruleset()
+    app.state.ruleset = ruleset.model_copy(
+        update={"disclaimer": f"{ruleset.disclaimer} ({uuid.uuid4()})"}
+    )
+    dictionary = stored_answers.for_ruleset(app.state.ruleset)
+    assert not stored_answers.is_stored(session.connection(), dictionary)
     for _ in range(2):
-        nested = session.begin_nested()
-        stored_answers.ensure_stored(session.connection(), dictionary)
-        assert session.get(AnswerDictionary, dictionary.id) is not None
-        nested.rollback()
-        session.expunge_all()
-        assert session.get(AnswerDictionary, dictionary.id) is None
-    stored_answers.ensure_stored(session.connection(), dictionary)
-    stored_answers.ensure_stored(session.connection(), dictionary)  # there: nothing to do
-    assert len(session.exec(select(AnswerDictionary)).all()) == 1
+        around = session.begin_nested()
+        session.connection()  # sends the SAVEPOINT now (begin_nested waits for a use)
+        posted = client.post("/assess", json=DESK_WORKER, headers=runner_app.headers)
+        assert posted.status_code == 201, posted.text
+        assert stored_answers.is_stored(session.connection(), dictionary)
+        around.rollback()
+        assert not stored_answers.is_stored(session.connection(), dictionary)
 
 
 def test_the_dictionary_follows_the_ruleset_texts() -> None:

@@ -4,10 +4,12 @@ test, over more rows than the migration converts at a time."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,14 +19,27 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import Session
 
 from app.config import load_settings
-from app.db import create_db_engine, downgrade, upgrade, utcnow
+from app.db import MIGRATIONS_DIR, create_db_engine, downgrade, upgrade, utcnow
 from app.models.assessments import AssessmentRequest
 from app.models.clients import Principal, Scope
 from app.rules.engine import assess
 from app.rules.ruleset import load_ruleset
 from app.services import assessments
 
-ROWS = 1203  # more than two of the migration's chunks (500)
+
+def _migration() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "migration_0004", MIGRATIONS_DIR / "versions" / "0004_compressed_answers.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# More than two of the rows the migration converts at a time, and a part of one more.
+ROWS = 2 * _migration().CHUNK + 3
 
 api_client = sa.table(
     "api_client",

@@ -1,0 +1,78 @@
+"""Storing assessments while something else writes to the same database (a content edit, a
+deletion, the audit trail, another worker) never fails, on SQLite and PostgreSQL: on
+SQLite a transaction that reads and then writes fails at once when another writer got in
+between, so the group must read (history, the dictionary check) before its write
+transaction starts. Real commits, on a database of this test's own."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, func, text
+from sqlmodel import Session, select
+
+from app.config import load_settings
+from app.db import create_db_engine, upgrade
+from app.models import AnswerDictionary, AssessmentRecord
+from app.models.assessments import AssessmentRequest
+from app.models.clients import Principal, Scope
+from app.rules.ruleset import load_ruleset
+from app.services import assessments, clients
+
+BATCHES = 60
+REQUEST = AssessmentRequest.model_validate(
+    {"subject_id": "runner-1", "symptoms": {"pain_now": 2, "onset": "gradual", "duration_days": 3}}
+)
+
+
+@pytest.fixture
+def own_engine(fresh_database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(load_settings(database_url=fresh_database_url))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_groups_store_while_another_writer_commits(own_engine: Engine) -> None:
+    with Session(own_engine) as session:
+        client, _ = clients.create_client(
+            session=session, name="runner-app", scopes=[Scope.assess], secret="s" * 40
+        )
+        session.commit()
+        caller = Principal.of(client)
+    ruleset = load_ruleset()
+    stop = threading.Event()
+    other_writes = 0
+
+    def other_writer() -> None:
+        nonlocal other_writes
+        while not stop.is_set():
+            with Session(own_engine) as session:
+                session.exec(text("UPDATE api_client SET name = name"))  # type: ignore[call-overload]
+                session.commit()
+                other_writes += 1
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    failures: list[str] = []
+    try:
+        for _ in range(BATCHES):
+            try:
+                with Session(own_engine) as session:
+                    assessments.run_batch(
+                        session=session, client=caller, requests=[REQUEST] * 3, ruleset=ruleset
+                    )
+            except Exception as error:  # counted, and shown by the assertion below
+                failures.append(f"{type(error).__name__}: {error}"[:200])
+    finally:
+        stop.set()
+        writer.join()
+    assert failures == []
+    assert other_writes > 0
+    with Session(own_engine) as session:
+        assert session.exec(select(func.count()).select_from(AssessmentRecord)).one() == (
+            3 * BATCHES
+        )
+        assert len(session.exec(select(AnswerDictionary)).all()) == 1
