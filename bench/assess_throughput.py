@@ -35,19 +35,21 @@ import random
 import re
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, func
+from sqlmodel import Session, select
 
+from app.models import AssessmentRecord
 from app.models.assessments import AssessmentRequest
 from app.rules.inputs import contract_errors
 from app.services import stored_answers
@@ -354,20 +356,22 @@ class StoredSizes:
 def stored_sizes(path: Path) -> StoredSizes:
     """What the run stored: how many answers, their average size as stored and as JSON
     (read back from a sample of 1,000, as the service reads them), and the files' size."""
-    with closing(sqlite3.connect(path)) as db:
-        count, packed = db.execute(
-            "SELECT count(*), avg(length(result_zstd)) FROM assessment"
-        ).fetchone()
-        sample = db.execute(
-            "SELECT result_zstd, result_dictionary_id FROM assessment ORDER BY random() LIMIT 1000"
-        ).fetchall()
-        contents = dict(db.execute("SELECT id, content FROM answer_dictionary").fetchall())
-    dictionaries: dict[str | None, stored_answers.Dictionary] = {None: stored_answers.NO_DICTIONARY}
-    for name, content in contents.items():
-        if stored_answers.content_id(content) != name:
-            raise SystemExit(f"answer_dictionary {name}: its content does not match its id")
-        dictionaries[name] = stored_answers.Dictionary(name, content, "")
-    as_json = statistics.mean(len(dictionaries[name].decompress(blob)) for blob, name in sample)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with Session(engine) as session:
+            count, packed = session.exec(
+                select(func.count(), func.avg(func.length(AssessmentRecord.result_zstd)))
+            ).one()
+            sample = session.exec(
+                select(AssessmentRecord.result_zstd, AssessmentRecord.result_dictionary_id)
+                .order_by(func.random())
+                .limit(1000)
+            ).all()
+            as_json = statistics.mean(
+                len(stored_answers.read(session, name).decompress(blob)) for blob, name in sample
+            )
+    finally:
+        engine.dispose()
     database = sum(file.stat().st_size for file in path.parent.glob(path.name + "*"))
     return StoredSizes(int(count), float(packed), as_json, database)
 

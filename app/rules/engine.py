@@ -43,7 +43,7 @@ from app.rules.outputs import (
     Running,
     Triage,
 )
-from app.rules.ruleset import ActionDef, LinkSpec, Ruleset, RulesetError
+from app.rules.ruleset import ActionDef, LinkSpec, RiskFactorDef, Ruleset, RulesetError
 from app.vocabulary import TightArea
 
 
@@ -226,15 +226,19 @@ LONG_TERM_ACTIONS = (
 )
 
 
+def _template(definition: RiskFactorDef, variant: str | None) -> str | None:
+    """A risk factor's explanation template for `variant` (None: its only one)."""
+    if variant is None:
+        return definition.explanation
+    return (definition.explanations or {}).get(variant)
+
+
 def check_templates(ruleset: Ruleset) -> None:
     """Every risk-factor template exists for each reason and uses only known placeholders."""
     for code, variants in TEMPLATE_FIELDS.items():
         definition = ruleset.risk_factor(code)
         for variant, names in variants.items():
-            if variant is None:
-                template = definition.explanation
-            else:
-                template = (definition.explanations or {}).get(variant)
+            template = _template(definition, variant)
             where = f"risk_factors.{code}" + (f".explanations.{variant}" if variant else "")
             if template is None:
                 raise RulesetError(f"ruleset.toml: {where}: missing")
@@ -324,10 +328,7 @@ class _State:
         values: dict[str, Any] | None = None,
         level: RiskLevel | None = None,
     ) -> None:
-        definition = self.ruleset.risk_factor(code)
-        template = (
-            definition.explanation if variant is None else (definition.explanations or {})[variant]
-        )
+        template = _template(self.ruleset.risk_factor(code), variant)
         assert template is not None  # guaranteed by check_templates
         if self.tracing:
             self._effects.setdefault("risk_factors", []).append(code.value)
@@ -1140,17 +1141,13 @@ def answer_dictionary(ruleset: Ruleset) -> bytes:
         for level in tuple(RiskLevel) if by_ratio else (None,):
             _, head, tail = parts.factor(factor, level)
             pieces += [head, tail]
+    no_exercises = Catalogue(())
     for code in ActionCode:
         definition = ruleset.action(code)
-        action = Action(
-            code=code,
-            title=definition.title,
-            detail=definition.detail,
-            priority=1,
-            timeframe=definition.timeframe,
-            exercises=[],
+        _, action = no_exercises.action(
+            code, definition, priority=1, timeframe=definition.timeframe, spec=None, areas=()
         )
-        pieces.append(_ACTION_JSON(action))
+        pieces.append(action)
     pieces += [*parts.head.values(), parts.tail]
     return b"".join(pieces)
 
@@ -1161,12 +1158,8 @@ def _template_texts(ruleset: Ruleset) -> list[str]:
     for code, variants in TEMPLATE_FIELDS.items():
         definition = ruleset.risk_factor(code)
         for variant in variants:
-            template = (
-                definition.explanation
-                if variant is None
-                else (definition.explanations or {}).get(variant)
-            )
-            texts += [text for text, *_ in Formatter().parse(template or "") if text]
+            template = _template(definition, variant) or ""
+            texts += [text for text, *_ in Formatter().parse(template) if text]
     return texts
 
 

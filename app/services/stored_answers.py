@@ -103,10 +103,9 @@ def for_ruleset(ruleset: Ruleset) -> Dictionary:
     if hit is not None and hit[0] is ruleset:
         return hit[1]
     content = answer_dictionary(ruleset)
+    name = content_id(content)
     with _lock:
-        made = _by_id.setdefault(
-            content_id(content), Dictionary(content_id(content), content, ruleset.version)
-        )
+        made = _by_id.setdefault(name, Dictionary(name, content, ruleset.version))
         _by_ruleset[id(ruleset)] = (ruleset, made)
     return made
 
