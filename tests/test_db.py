@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from app.config import Settings, load_settings
-from app.db import PROJECT_ROOT, _answering_connection_class, create_db_engine
+from app.db import PROJECT_ROOT, _answering_connection_class, create_db_engine, uuid7
 from app.models import Exercise, Programme, ProgrammeItem
 
 
@@ -28,6 +28,36 @@ def in_tokyo(session: Session, is_sqlite: bool) -> None:
         return
     session.connection().exec_driver_sql("SET TIME ZONE 'Asia/Tokyo'")
     assert session.connection().exec_driver_sql("SHOW TIME ZONE").scalar() == "Asia/Tokyo"
+
+
+def test_uuid7_is_rfc_9562_version_7_with_the_time_first() -> None:
+    at = datetime(2026, 12, 2, 4, 5, 6, 789_999, tzinfo=timezone(timedelta(hours=-5)))
+    made = uuid7(at)
+    assert made.version == 7
+    assert made.variant == uuid.RFC_4122
+    milliseconds = int(at.timestamp()) * 1000 + 789
+    assert made.int >> 80 == milliseconds
+    # The RFC's example layout: 48 bits of time, the version nibble, then randomness.
+    assert made.hex.startswith(f"{milliseconds:012x}7")
+    assert uuid7().int >> 80 >= (datetime.now(UTC) - timedelta(seconds=5)).timestamp() * 1000
+
+
+def test_uuid7s_sort_by_time_and_are_random_within_a_millisecond() -> None:
+    start = datetime(2026, 12, 2, tzinfo=UTC)
+    times = [start + timedelta(milliseconds=n) for n in range(0, 2000, 7)]
+    ids = [uuid7(at) for at in times]
+    assert ids == sorted(ids)
+    assert [each.hex for each in ids] == sorted(each.hex for each in ids)  # as SQLite keeps them
+    same = [uuid7(start) for _ in range(5000)]
+    assert len(set(same)) == 5000
+    # The 74 random bits vary: every one of them is set in some id and clear in another.
+    random_bits = (1 << 74) - 1
+    ones = zeros = 0
+    for each in same:
+        noise = ((each.int >> 64) & 0xFFF) << 62 | (each.int & ((1 << 62) - 1))
+        ones |= noise
+        zeros |= ~noise & random_bits
+    assert ones == zeros == random_bits
 
 
 def test_datetimes_come_back_aware_and_in_utc(session: Session, is_sqlite: bool) -> None:

@@ -11,7 +11,7 @@ from pydantic import Field as PField
 from sqlalchemy import JSON, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, utcnow, uuid7
 from app.models.common import Page
 from app.rules.inputs import AssessmentInput
 from app.rules.outputs import AssessmentResult, Explanation
@@ -33,7 +33,7 @@ class AssessmentRecord(SQLModel, table=True):
         Index("ix_assessment_client_created", "client_id", "created_at", "id"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid7, primary_key=True)
     client_id: uuid.UUID = Field(foreign_key="api_client.id", ondelete="RESTRICT")
     subject_id: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

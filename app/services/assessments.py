@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
 
-from app.db import JSONText, utcnow
+from app.db import JSONText, utcnow, uuid7
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -265,7 +265,7 @@ def run_group(
         created_at = now + timedelta(microseconds=len(rows))
         # Built, not validated: each value is already of its field's type.
         stored = StoredFields.model_construct(
-            id=uuid.uuid4(), created_at=created_at, subject_id=request.subject_id
+            id=uuid7(created_at), created_at=created_at, subject_id=request.subject_id
         )
         any_pain = evaluation.severity is not Severity.none
         rows.append(

@@ -4,8 +4,9 @@ erasure, purge, batch, and tenant isolation (another client's things are 404, ne
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from app.services import assessments
 from tests.api.conftest import Caller
 from tests.api.test_assess import DESK_WORKER, LOCKED_UP
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NO_PAIN = {"sitting": {"hours_per_day": 4}}
 
 
@@ -296,6 +298,28 @@ def test_a_batchs_items_are_listed_newest_first_in_reverse_order(
         "/assessments", params={"subject_id": "batch-order"}, headers=runner_app.headers
     ).json()
     assert [item["id"] for item in listing["items"]] == list(reversed(ids))
+
+
+def test_stored_ids_are_time_ordered_uuids_of_their_created_at(
+    client: TestClient, runner_app: Caller
+) -> None:
+    """Ids are UUID version 7 (time first, so the primary key's index is appended to): a
+    batch's ids and a later single call's sort in the order they were stored, and each
+    carries its own created_at to the millisecond."""
+    items = [painful("time-ordered", pain_now=n) for n in (1, 2, 3)]
+    batch = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
+    answers = [item["assessment"] for item in batch.json()["results"]]
+    time.sleep(0.002)  # the next millisecond at least
+    answers.append(post(client, runner_app, painful("time-ordered")))
+    ids = [uuid.UUID(answer["id"]) for answer in answers]
+    assert {each.version for each in ids} == {7}
+    assert {each.variant for each in ids} == {uuid.RFC_4122}
+    for each, answer in zip(ids, answers, strict=True):
+        created = datetime.fromisoformat(answer["created_at"])
+        assert each.int >> 80 == (created - EPOCH) // timedelta(milliseconds=1)
+    assert ids[-1] > max(ids[:-1])
+    assert ids[-1].hex > max(each.hex for each in ids[:-1])  # as SQLite stores them
+    assert len(set(ids)) == len(ids)
 
 
 def test_a_batch_of_500_is_accepted(client: TestClient, runner_app: Caller) -> None:
