@@ -116,9 +116,18 @@ _sqlite_writer = Lock()
 
 @contextmanager
 def _write_turn(session: Session) -> Iterator[None]:
+    """Where a group that has read (history, the dictionary check) writes its rows.
+
+    On SQLite the reading transaction is ended first: a transaction that read and then
+    writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between, while
+    one that starts with its write waits its turn; the turn is this process's writer lock.
+    PostgreSQL has no such failure: there the group reads and writes in one transaction,
+    without a commit (a round trip) in between.
+    """
     if session.get_bind().dialect.name != "sqlite":
         yield
         return
+    session.commit()
     with _sqlite_writer:
         yield
 
@@ -289,10 +298,6 @@ def run_group(
             history[key] += 1  # a later job of the group counts this one
     if rows:
         dictionary_missing = not stored_answers.is_stored(session.connection(), dictionary)
-        # End the reading transaction first: on SQLite a transaction that read and then
-        # writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between;
-        # one that starts with its write waits its turn instead.
-        session.commit()
         with _write_turn(session):
             connection = session.connection()
             if dictionary_missing:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
@@ -121,13 +121,12 @@ def test_each_request_gets_its_own_answer(connection: Connection, principal: Pri
 
 
 class _FailingCommit(Session):
-    """A session whose write commit fails as if the database had gone away."""
-
-    commits = 0
+    """A session whose commit fails, once the group's rows are inserted, as if the database
+    had gone away (on SQLite an earlier commit ends the reading transaction; that one
+    passes)."""
 
     def commit(self) -> None:
-        type(self).commits += 1
-        if type(self).commits >= 2:  # the first ends the reading transaction
+        if self.info.get("inserted"):
             raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
         super().commit()
 
@@ -135,15 +134,31 @@ class _FailingCommit(Session):
 def test_a_failed_commit_fails_every_request_of_its_group_and_stores_none(
     connection: Connection, session: Session, principal: Principal
 ) -> None:
+    made: list[Session] = []
+
     def sessions() -> Session:
-        return _FailingCommit(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        made.append(
+            _FailingCommit(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
         )
+        return made[-1]
+
+    def spot_insert(*args: Any) -> None:
+        statement: str = args[2]
+        if statement.startswith("INSERT INTO assessment "):
+            for each in made:
+                each.info["inserted"] = True
 
     queue = AssessmentQueue(sessions=sessions, ruleset=load_ruleset)
+    event.listen(connection, "before_cursor_execute", spot_insert)
+    try:
+        outcomes = run_together(queue, [job(principal) for _ in range(5)])
+    finally:
+        event.remove(connection, "before_cursor_execute", spot_insert)
 
-    outcomes = run_together(queue, [job(principal) for _ in range(5)])
-
+    assert made
+    assert all(each.info.get("inserted") for each in made)
     assert all(isinstance(o, OperationalError) for o in outcomes)
     assert stored(session, principal) == []
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, text
+from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
 from app.config import load_settings
@@ -76,3 +76,24 @@ def test_groups_store_while_another_writer_commits(own_engine: Engine) -> None:
             3 * BATCHES
         )
         assert len(session.exec(select(AnswerDictionary)).all()) == 1
+
+
+def test_a_group_commits_once_on_postgresql_and_ends_its_read_first_on_sqlite(
+    own_engine: Engine,
+) -> None:
+    """PostgreSQL reads and writes a group in one transaction (one commit, one round trip
+    fewer); SQLite commits the reading transaction before it writes (see above)."""
+    with Session(own_engine) as session:
+        client, _ = clients.create_client(
+            session=session, name="runner-app", scopes=[Scope.assess], secret="s" * 40
+        )
+        session.commit()
+        caller = Principal.of(client)
+    ruleset = load_ruleset()
+    commits: list[str] = []
+    with Session(own_engine) as session:
+        event.listen(own_engine, "commit", lambda _: commits.append("commit"))
+        assessments.run_batch(session=session, client=caller, requests=[REQUEST], ruleset=ruleset)
+    assert len(commits) == (2 if own_engine.dialect.name == "sqlite" else 1)
+    with Session(own_engine) as session:
+        assert session.exec(select(func.count()).select_from(AssessmentRecord)).one() == 1
