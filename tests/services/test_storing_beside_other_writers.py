@@ -35,13 +35,17 @@ def own_engine(fresh_database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def test_groups_store_while_another_writer_commits(own_engine: Engine) -> None:
+@pytest.fixture
+def caller(own_engine: Engine) -> Principal:
     with Session(own_engine) as session:
         client, _ = clients.create_client(
             session=session, name="runner-app", scopes=[Scope.assess], secret="s" * 40
         )
         session.commit()
-        caller = Principal.of(client)
+        return Principal.of(client)
+
+
+def test_groups_store_while_another_writer_commits(own_engine: Engine, caller: Principal) -> None:
     ruleset = load_ruleset()
     stop = threading.Event()
     other_writes = 0
@@ -79,16 +83,10 @@ def test_groups_store_while_another_writer_commits(own_engine: Engine) -> None:
 
 
 def test_a_group_commits_once_on_postgresql_and_ends_its_read_first_on_sqlite(
-    own_engine: Engine,
+    own_engine: Engine, caller: Principal
 ) -> None:
     """PostgreSQL reads and writes a group in one transaction (one commit, one round trip
     fewer); SQLite commits the reading transaction before it writes (see above)."""
-    with Session(own_engine) as session:
-        client, _ = clients.create_client(
-            session=session, name="runner-app", scopes=[Scope.assess], secret="s" * 40
-        )
-        session.commit()
-        caller = Principal.of(client)
     ruleset = load_ruleset()
     commits: list[str] = []
     with Session(own_engine) as session:
