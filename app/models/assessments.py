@@ -90,7 +90,11 @@ class AssessmentRequest(AssessmentInput):
 class StoredFields(BaseModel):
     """What storing adds to an answer: its id, time and subject."""
 
-    id: uuid.UUID
+    id: uuid.UUID = PField(
+        description="Names the stored assessment (`Location: /assessments/{id}`). A UUID; "
+        "those stored now are of version 7 (time first: one made in a later millisecond "
+        "sorts later). Compare it whole and read nothing out of it."
+    )
     created_at: datetime
     subject_id: str | None = PField(description="As sent; null if none was sent.")
 
