@@ -64,6 +64,8 @@ def uuid7(at: datetime | None = None) -> uuid.UUID:
     answer already says in `created_at`.
     """
     milliseconds = ((at or utcnow()) - _EPOCH) // _MILLISECOND
+    if milliseconds < 0:
+        raise ValueError(f"a version 7 UUID cannot hold a time before 1970: {at}")
     noise = int.from_bytes(os.urandom(10))  # 80 bits, of which 74 are used
     return uuid.UUID(
         int=((milliseconds & 0xFFFF_FFFF_FFFF) << 80)
@@ -342,6 +344,10 @@ def create_db_engine(settings: Settings, *, serving: bool = True, **kwargs: Any)
         # Bound values are health data: never in an exception's text, so never in a log.
         hide_parameters=True,
         json_serializer=_json_strict,
+        # What the service is written for, whatever the server's or role's default: a group
+        # of assessments reads history and inserts in one transaction, which under
+        # SERIALIZABLE fails when another group writes the same runner's history at once.
+        isolation_level="READ COMMITTED",
         # A pooled connection is tried before use: one the database dropped is replaced.
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,

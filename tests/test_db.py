@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, make_url, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
@@ -40,6 +40,12 @@ def test_uuid7_is_rfc_9562_version_7_with_the_time_first() -> None:
     # The RFC's example layout: 48 bits of time, the version nibble, then randomness.
     assert made.hex.startswith(f"{milliseconds:012x}7")
     assert uuid7().int >> 80 >= (datetime.now(UTC) - timedelta(seconds=5)).timestamp() * 1000
+
+
+def test_uuid7_refuses_a_time_before_1970() -> None:
+    with pytest.raises(ValueError, match="before 1970"):
+        uuid7(datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC))
+    assert uuid7(datetime(1970, 1, 1, tzinfo=UTC)).int >> 80 == 0
 
 
 def test_uuid7s_sort_by_time_and_are_random_within_a_millisecond() -> None:
@@ -224,6 +230,31 @@ def test_a_statement_may_run_three_connect_timeouts_when_serving_and_unbounded_i
     try:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == limit
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("serving", [True, False])
+def test_postgres_transactions_read_committed_whatever_the_servers_default(
+    settings: Settings, is_sqlite: bool, serving: bool
+) -> None:
+    """A group of assessments reads history and inserts in one transaction: under a
+    stricter default (here SERIALIZABLE, set for the connection as a server or role default
+    would be) concurrent groups would fail each other, so the engine sets its own level."""
+    if is_sqlite:
+        pytest.skip("PostgreSQL's isolation levels")
+    url = make_url(settings.database_url).update_query_dict(
+        {"options": "-c default_transaction_isolation=serializable"}
+    )
+    engine = create_db_engine(
+        settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)}),
+        serving=serving,
+    )
+    try:
+        with engine.connect() as connection:
+            show = connection.exec_driver_sql
+            assert show("SHOW default_transaction_isolation").scalar() == "serializable"
+            assert show("SHOW transaction_isolation").scalar() == "read committed"
     finally:
         engine.dispose()
 

@@ -121,8 +121,9 @@ def _write_turn(session: Session) -> Iterator[None]:
     On SQLite the reading transaction is ended first: a transaction that read and then
     writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between, while
     one that starts with its write waits its turn; the turn is this process's writer lock.
-    PostgreSQL has no such failure: there the group reads and writes in one transaction,
-    without a commit (a round trip) in between.
+    PostgreSQL has no such failure (its engine reads committed data, see app.db): there
+    the group reads and writes in one transaction, without a commit in between (which cost
+    two round trips: the transaction-id query of a commit that wrote, and the COMMIT).
     """
     if session.get_bind().dialect.name != "sqlite":
         yield
@@ -233,7 +234,8 @@ def _history(
 def run_group(
     *, session: Session, jobs: Sequence[Job], ruleset: Ruleset, isolate_failures: bool = True
 ) -> list[Outcome | Exception]:
-    """Assess jobs in order and store those asking to be stored, in one transaction.
+    """Assess jobs in order and store those asking to be stored, all in one insert and one
+    commit (see _write_turn for the transactions on each database).
 
     History for rule 14 counts earlier stored assessments of the subject, including those
     stored earlier in the same group; never the request itself. A job whose evaluation

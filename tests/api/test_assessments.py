@@ -304,7 +304,7 @@ def test_stored_ids_are_time_ordered_uuids_of_their_created_at(
     client: TestClient, runner_app: Caller
 ) -> None:
     """Ids are UUID version 7 (time first, so the primary key's index is appended to): a
-    batch's ids and a later single call's sort in the order they were stored, and each
+    later call's id sorts after a batch's (within one millisecond ids are random), and each
     carries its own created_at to the millisecond."""
     items = [painful("time-ordered", pain_now=n) for n in (1, 2, 3)]
     batch = client.post("/assess/batch", json={"items": items}, headers=runner_app.headers)
