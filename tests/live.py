@@ -114,8 +114,9 @@ class TcpForwarder:
       its senders retransmit, except on connections an end gave up on meanwhile: those are
       reset and what they sent is dropped (a sender that gave up retransmits nothing).
     - freeze_at(marker, deliver=...): the same freeze, from the moment the service sends
-      bytes containing `marker` (e.g. b"COMMIT"); with deliver, those bytes get through
-      first (the database gets the COMMIT, its answer is lost), without, they are held.
+      bytes containing `marker` (e.g. b"COMMIT\x00", the statement); with deliver, those
+      bytes get through first (the database gets the COMMIT, its answer is lost), without,
+      they are held.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:

@@ -320,7 +320,9 @@ def write_across_a_freeze_at_commit(
 ) -> Exception | None:
     """Insert a note and commit, the forwarder freezing as the COMMIT goes by, delivered
     or not; thawed after `frozen_seconds`. What commit() raised."""
-    forwarder.freeze_at(b"COMMIT", deliver=deliver)
+    # The COMMIT statement as sent (a simple query ends with a NUL byte): not the BEGIN,
+    # whose "ISOLATION LEVEL READ COMMITTED" holds the word too.
+    forwarder.freeze_at(b"COMMIT\x00", deliver=deliver)
     raised: list[Exception] = []
 
     def write() -> None:
