@@ -150,3 +150,11 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
         return
     with throwaway_postgres_database(url.render_as_string(hide_password=False)) as fresh:
         yield fresh
+
+
+@pytest.fixture
+def fresh_engine(fresh_database_url: str) -> Iterator[Engine]:
+    """An engine (a serving one, as the app's) on the empty database of fresh_database_url."""
+    engine = create_db_engine(load_settings(database_url=fresh_database_url))
+    yield engine
+    engine.dispose()

@@ -7,19 +7,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 import zstandard
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session
 
-from app.config import load_settings
-from app.db import MIGRATIONS_DIR, create_db_engine, downgrade, upgrade, utcnow
+from app.db import MIGRATIONS_DIR, downgrade, upgrade, utcnow
 from app.models.assessments import AssessmentRequest
 from app.models.clients import Principal, Scope
 from app.rules.engine import assess
@@ -68,13 +65,6 @@ BODY = {
     "sitting": {"hours_per_day": 9, "longest_bout_minutes": 120},
     "symptoms": {"pain_now": 3, "onset": "gradual", "duration_days": 6},
 }
-
-
-@pytest.fixture
-def fresh_engine(fresh_database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(load_settings(database_url=fresh_database_url))
-    yield engine
-    engine.dispose()
 
 
 def _answer(index: int) -> dict[str, Any]:

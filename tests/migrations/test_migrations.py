@@ -42,13 +42,6 @@ APP_TABLES = {
 }
 
 
-@pytest.fixture
-def fresh_engine(fresh_database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(load_settings(database_url=fresh_database_url))
-    yield engine
-    engine.dispose()
-
-
 def _tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 

@@ -7,14 +7,12 @@ transaction starts. Real commits, on a database of this test's own."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
-from app.config import load_settings
-from app.db import create_db_engine, upgrade
+from app.db import upgrade
 from app.models import AnswerDictionary, AssessmentRecord
 from app.models.assessments import AssessmentRequest
 from app.models.clients import Principal, Scope
@@ -28,11 +26,9 @@ REQUEST = AssessmentRequest.model_validate(
 
 
 @pytest.fixture
-def own_engine(fresh_database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(load_settings(database_url=fresh_database_url))
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+def own_engine(fresh_engine: Engine) -> Engine:
+    upgrade(fresh_engine)
+    return fresh_engine
 
 
 @pytest.fixture
