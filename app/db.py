@@ -117,8 +117,18 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEn
         cursor.close()
 
 
+# An execution option for a session's connection (`Session.connection(execution_options=
+# {WRITE_TRANSACTION: True})`, before anything else in the transaction): on SQLite the
+# transaction takes the write lock when it begins (BEGIN IMMEDIATE). A SQLite transaction
+# that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer
+# committed in between; one that holds the write lock from its start cannot meet that,
+# and waits its turn at BEGIN instead (busy_timeout). Other databases ignore it.
+WRITE_TRANSACTION = "backpain_write_transaction"
+
+
 def _sqlite_on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    writes = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 class JSONText(str):

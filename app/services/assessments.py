@@ -13,7 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
 
-from app.db import JSONText, utcnow, uuid7
+from app.db import WRITE_TRANSACTION, JSONText, utcnow, uuid7
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -93,16 +93,26 @@ class _CatalogueCache:
 catalogue_cache = _CatalogueCache()
 
 
-# Built once: /assess runs this on every request with a subject, and building a statement
-# costs more than running it.
+# Built once: /assess runs these on every request with a subject, and building a statement
+# costs more than running it. For one subject (a group of one: a single call under little
+# load) the statement without an expanding IN, whose list SQLAlchemy renders afresh on
+# every run.
+_PAINFUL_SINCE = (
+    AssessmentRecord.client_id == bindparam("client_id"),
+    col(AssessmentRecord.any_pain).is_(True),
+    col(AssessmentRecord.created_at) >= bindparam("since"),
+)
 _EARLIER_PAINFUL = (
     select(AssessmentRecord.subject_id, func.count())
     .where(
-        AssessmentRecord.client_id == bindparam("client_id"),
+        *_PAINFUL_SINCE,
         col(AssessmentRecord.subject_id).in_(bindparam("subject_ids", expanding=True)),
-        col(AssessmentRecord.any_pain).is_(True),
-        col(AssessmentRecord.created_at) >= bindparam("since"),
     )
+    .group_by(col(AssessmentRecord.subject_id))
+)
+_EARLIER_PAINFUL_ONE = (
+    select(AssessmentRecord.subject_id, func.count())
+    .where(*_PAINFUL_SINCE, AssessmentRecord.subject_id == bindparam("subject_id"))
     .group_by(col(AssessmentRecord.subject_id))
 )
 # Core, not ORM, statements: the ORM's bulk machinery costs more than the insert itself.
@@ -115,21 +125,24 @@ _sqlite_writer = Lock()
 
 
 @contextmanager
-def _write_turn(session: Session) -> Iterator[None]:
-    """Where a group that has read (history, the dictionary check) writes its rows.
+def _group_transaction(session: Session, *, writes: bool) -> Iterator[None]:
+    """The one transaction in which a group reads (history, the dictionary check) and, if
+    it stores answers, writes them: one commit a group on every database.
 
-    On SQLite the reading transaction is ended first: a transaction that read and then
-    writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer got in between, while
-    one that starts with its write waits its turn; the turn is this process's writer lock.
-    PostgreSQL has no such failure (its engine reads committed data, see app.db): there
-    the group reads and writes in one transaction, without a commit in between (which cost
-    two round trips: the transaction-id query of a commit that wrote, and the COMMIT).
+    A group that stores begins it as a write transaction (app.db.WRITE_TRANSACTION): on
+    SQLite it holds the write lock from its first statement, so that no other writer can
+    commit between its reads and its insert (which would fail it at once with
+    SQLITE_BUSY_SNAPSHOT); within this process the turn is taken on a lock, which hands it
+    over at once where SQLite's busy handler sleeps and retries. PostgreSQL reads committed
+    data (see app.db) and needs neither. A group that only reads begins as any reader.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    if not writes:
         yield
         return
-    session.commit()
-    with _sqlite_writer:
+    if session.in_transaction():  # begun before the group: it would not begin as a write
+        session.commit()
+    with _sqlite_writer if session.get_bind().dialect.name == "sqlite" else nullcontext():
+        session.connection(execution_options={WRITE_TRANSACTION: True})
         yield
 
 
@@ -140,9 +153,12 @@ def earlier_painful_assessments(
     wanted = list(dict.fromkeys(subject_ids))
     counts: Counter[str] = Counter()
     if wanted:
-        rows = session.connection().execute(
-            _EARLIER_PAINFUL, {"client_id": client_id, "subject_ids": wanted, "since": since}
-        )
+        parameters: dict[str, object] = {"client_id": client_id, "since": since}
+        if len(wanted) == 1:
+            statement, parameters["subject_id"] = _EARLIER_PAINFUL_ONE, wanted[0]
+        else:
+            statement, parameters["subject_ids"] = _EARLIER_PAINFUL, wanted
+        rows = session.connection().execute(statement, parameters)
         counts.update({subject: int(count) for subject, count in rows})
     return counts
 
@@ -234,8 +250,8 @@ def _history(
 def run_group(
     *, session: Session, jobs: Sequence[Job], ruleset: Ruleset, isolate_failures: bool = True
 ) -> list[Outcome | Exception]:
-    """Assess jobs in order and store those asking to be stored, all in one insert and one
-    commit (see _write_turn for the transactions on each database).
+    """Assess jobs in order and store those asking to be stored, all in one transaction,
+    one insert and one commit (see _group_transaction).
 
     History for rule 14 counts earlier stored assessments of the subject, including those
     stored earlier in the same group; never the request itself. A job whose evaluation
@@ -243,6 +259,17 @@ def run_group(
     `isolate_failures` false it is raised at once, before anything is written); a database
     failure fails them all (raises), and then nothing of the group is stored.
     """
+    with _group_transaction(session, writes=any(job.request.store for job in jobs)):
+        outcomes = _run_group(session, jobs, ruleset, isolate_failures=isolate_failures)
+    for outcome in outcomes:
+        if isinstance(outcome, Outcome):
+            count_assessment(outcome.evaluation.triage_level.value)
+    return outcomes
+
+
+def _run_group(
+    session: Session, jobs: Sequence[Job], ruleset: Ruleset, *, isolate_failures: bool
+) -> list[Outcome | Exception]:
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
     catalogue = catalogue_cache.get(session)
@@ -299,16 +326,11 @@ def run_group(
         if key is not None and any_pain:
             history[key] += 1  # a later job of the group counts this one
     if rows:
-        dictionary_missing = not stored_answers.is_stored(session.connection(), dictionary)
-        with _write_turn(session):
-            connection = session.connection()
-            if dictionary_missing:
-                stored_answers.store(connection, dictionary)
-            connection.execute(_INSERT, rows)
-            session.commit()
-    for outcome in outcomes:
-        if isinstance(outcome, Outcome):
-            count_assessment(outcome.evaluation.triage_level.value)
+        connection = session.connection()
+        if not stored_answers.is_stored(connection, dictionary):
+            stored_answers.store(connection, dictionary)
+        connection.execute(_INSERT, rows)
+        session.commit()
     return outcomes
 
 

@@ -112,10 +112,9 @@ def for_ruleset(ruleset: Ruleset) -> Dictionary:
 
 def is_stored(connection: Connection, dictionary: Dictionary) -> bool:
     """Whether the database holds the dictionary: asked in every group that stores answers,
-    while it is still reading (on SQLite, a transaction that reads before it writes fails
-    at once if another writer got in between; see assessments._write_turn), because a
-    dictionary this process once wrote may have gone since (a transaction rolled back
-    around it, a database restored), and an answer must never be stored without it."""
+    in the transaction that stores them, because a dictionary this process once wrote may
+    have gone since (a transaction rolled back around it, a database restored), and an
+    answer must never be stored without it."""
     return connection.execute(_HAS_DICTIONARY, {"id": dictionary.id}).first() is not None
 
 

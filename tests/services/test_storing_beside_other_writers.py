@@ -1,12 +1,13 @@
 """Storing assessments while something else writes to the same database (a content edit, a
 deletion, the audit trail, another worker) never fails, on SQLite and PostgreSQL: on
 SQLite a transaction that reads and then writes fails at once when another writer got in
-between, so the group must read (history, the dictionary check) before its write
-transaction starts. Real commits, on a database of this test's own."""
+between, so a group that stores holds the write lock from the start of its transaction.
+Real commits, on a database of this test's own."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import Engine, event, func, text
@@ -78,16 +79,56 @@ def test_groups_store_while_another_writer_commits(own_engine: Engine, caller: P
         assert len(session.exec(select(AnswerDictionary)).all()) == 1
 
 
-def test_a_group_commits_once_on_postgresql_and_ends_its_read_first_on_sqlite(
-    own_engine: Engine, caller: Principal
+@dataclass
+class Transactions:
+    """The commits and the BEGIN statements an engine sees."""
+
+    commits: list[str] = field(default_factory=list)
+    begins: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def transactions(own_engine: Engine) -> Transactions:
+    seen = Transactions()
+    event.listen(own_engine, "commit", lambda _: seen.commits.append("commit"))
+
+    def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
+        if text.startswith("BEGIN"):
+            seen.begins.append(text)
+
+    event.listen(own_engine, "before_cursor_execute", statement)
+    return seen
+
+
+def test_a_group_reads_and_writes_in_one_transaction_with_one_commit(
+    own_engine: Engine, caller: Principal, transactions: Transactions
 ) -> None:
-    """PostgreSQL reads and writes a group in one transaction (one commit, one round trip
-    fewer); SQLite commits the reading transaction before it writes (see above)."""
-    ruleset = load_ruleset()
-    commits: list[str] = []
+    """One transaction a group, one commit, on both databases; on SQLite it begins holding
+    the write lock (BEGIN IMMEDIATE), so no other writer can commit between its reads and
+    its insert (which the test above would catch)."""
     with Session(own_engine) as session:
-        event.listen(own_engine, "commit", lambda _: commits.append("commit"))
-        assessments.run_batch(session=session, client=caller, requests=[REQUEST], ruleset=ruleset)
-    assert len(commits) == (2 if own_engine.dialect.name == "sqlite" else 1)
+        assessments.run_batch(
+            session=session, client=caller, requests=[REQUEST], ruleset=load_ruleset()
+        )
+    assert transactions.commits == ["commit"]
+    # (psycopg begins PostgreSQL's transactions itself, not through a statement of ours.)
+    sqlite = own_engine.dialect.name == "sqlite"
+    assert transactions.begins == (["BEGIN IMMEDIATE"] if sqlite else [])
     with Session(own_engine) as session:
         assert session.exec(select(func.count()).select_from(AssessmentRecord)).one() == 1
+
+
+def test_a_group_that_stores_nothing_reads_without_the_write_lock(
+    own_engine: Engine, caller: Principal, transactions: Transactions
+) -> None:
+    """`store: false` with a subject reads history and writes nothing: it must not hold up
+    the writers (on SQLite, a plain BEGIN) and commits nothing."""
+    reading = REQUEST.model_copy(update={"store": False})
+    with Session(own_engine) as session:
+        [outcome] = assessments.run_group(
+            session=session, jobs=[assessments.Job(caller, reading)], ruleset=load_ruleset()
+        )
+    assert isinstance(outcome, assessments.Outcome)
+    assert outcome.stored is None
+    assert transactions.commits == []
+    assert transactions.begins == (["BEGIN"] if own_engine.dialect.name == "sqlite" else [])
