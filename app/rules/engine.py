@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from operator import is_
 from string import Formatter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -168,8 +168,7 @@ class Evaluation:
         return Explanation.model_validate(self.trace)
 
 
-@dataclass(frozen=True, slots=True)
-class _Factor:
+class _Factor(NamedTuple):
     """A risk factor that fired: what later rules read (code, level) and its JSON."""
 
     code: RiskFactorCode
@@ -328,11 +327,10 @@ class _State:
         values: dict[str, Any] | None = None,
         level: RiskLevel | None = None,
     ) -> None:
-        template = _template(self.ruleset.risk_factor(code), variant)
-        assert template is not None  # guaranteed by check_templates
         if self.tracing:
             self._effects.setdefault("risk_factors", []).append(code.value)
         level, head, tail = self.parts.factor(code, level)
+        template = self.parts.template(code, variant)
         # A RiskFactor's JSON, written around the parts that vary (a test holds it to the
         # model's own serialisation).
         self.factors[code] = _Factor(
@@ -1080,6 +1078,7 @@ class _AnswerParts:
         self._factors: dict[
             tuple[RiskFactorCode, RiskLevel | None], tuple[RiskLevel, bytes, bytes]
         ] = {}
+        self._templates: dict[tuple[RiskFactorCode, str | None], str] = {}
 
     def factor(
         self, code: RiskFactorCode, level: RiskLevel | None
@@ -1098,6 +1097,15 @@ class _AnswerParts:
             tail = b',"sources":%s}' % to_json(self.ruleset.sources(definition.sources))
             hit = self._factors[(code, level)] = (actual, head, tail)
         return hit
+
+    def template(self, code: RiskFactorCode, variant: str | None) -> str:
+        """A risk factor's explanation template for the reason `variant`."""
+        template = self._templates.get((code, variant))
+        if template is None:
+            template = _template(self.ruleset.risk_factor(code), variant)
+            assert template is not None  # guaranteed by check_templates
+            self._templates[(code, variant)] = template
+        return template
 
     def triage(self, level: TriageLevel, reason: str) -> bytes:
         return _written(
