@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
@@ -117,12 +117,14 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEn
         cursor.close()
 
 
-# An execution option for a session's connection (`Session.connection(execution_options=
-# {WRITE_TRANSACTION: True})`, before anything else in the transaction): on SQLite the
-# transaction takes the write lock when it begins (BEGIN IMMEDIATE). A SQLite transaction
-# that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer
-# committed in between; one that holds the write lock from its start cannot meet that,
-# and waits its turn at BEGIN instead (busy_timeout). Other databases ignore it.
+# An execution option: a transaction begun on a connection that has it is a write
+# transaction. On SQLite it takes the write lock when it begins (BEGIN IMMEDIATE): a SQLite
+# transaction that reads and then writes fails at once ("database is locked",
+# SQLITE_BUSY_SNAPSHOT) if another writer committed in between, while one that holds the
+# lock from its start cannot meet that, and waits its turn at BEGIN instead (busy_timeout).
+# Other databases ignore it. Set for a whole session by session_factory(writes=True), or
+# for one transaction by `session.connection(execution_options={WRITE_TRANSACTION: True})`
+# before anything else in it.
 WRITE_TRANSACTION = "backpain_write_transaction"
 
 
@@ -390,10 +392,27 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
             connection.commit()
 
 
+class SessionFactory(Protocol):
+    def __call__(self, *, writes: bool = False) -> Session: ...
+
+
+def session_factory(engine: Engine) -> SessionFactory:
+    """How the service makes sessions on `engine`. `writes=True` for work that may change
+    something: each of the session's transactions then begins as a write transaction (on
+    SQLite, holding the write lock; see WRITE_TRANSACTION), so that reading first and
+    writing after never fails because another writer committed in between."""
+
+    def make(*, writes: bool = False) -> Session:
+        options = {WRITE_TRANSACTION: True} if writes else {}
+        return Session(engine, expire_on_commit=False, execution_options=options)
+
+    return make
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for CLI commands and scripts; the caller commits."""
-    with Session(engine, expire_on_commit=False) as session:
+    """A session for CLI commands and scripts, which may write; the caller commits."""
+    with session_factory(engine)(writes=True) as session:
         yield session
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from sqlmodel import Session
 
 from app import __version__
 from app.api import (
@@ -29,7 +28,7 @@ from app.api.deps import RateLimited
 from app.api.docs import install_docs
 from app.config import ConfigError, Settings, get_settings
 from app.cors import ProblemCORSMiddleware
-from app.db import create_db_engine
+from app.db import create_db_engine, session_factory
 from app.errors import COMMON_API_ERRORS, install_error_handlers
 from app.middleware import (
     ConditionalGetMiddleware,
@@ -84,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = lambda: Session(engine, expire_on_commit=False)
+    app.state.session_factory = session_factory(engine)
     app.state.ruleset = ruleset
     app.state.assessment_queue = AssessmentQueue(
         sessions=lambda: app.state.session_factory(), ruleset=lambda: app.state.ruleset

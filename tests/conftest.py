@@ -124,7 +124,7 @@ def make_app(settings: Settings, connection: Connection) -> AppFactory:
 
     def build(**overrides: Any) -> FastAPI:
         application = create_app(settings.model_copy(update=overrides))
-        application.state.session_factory = lambda: _session_on(connection)
+        application.state.session_factory = lambda **_: _session_on(connection)
         return application
 
     return build

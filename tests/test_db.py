@@ -7,16 +7,25 @@ import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, make_url, text
+from sqlalchemy import Connection, Engine, event, make_url, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from app.config import Settings, load_settings
-from app.db import PROJECT_ROOT, _answering_connection_class, create_db_engine, uuid7
+from app.db import (
+    PROJECT_ROOT,
+    _answering_connection_class,
+    create_db_engine,
+    session_factory,
+    session_scope,
+    uuid7,
+)
 from app.models import Exercise, Programme, ProgrammeItem
 
 
@@ -113,6 +122,33 @@ def test_sqlite_runs_with_foreign_keys_on_and_wal(connection: Connection, is_sql
         pytest.skip("SQLite pragmas")
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+@pytest.mark.parametrize(
+    ("make", "begins"),
+    [
+        (lambda engine: session_factory(engine)(), "BEGIN"),
+        (lambda engine: session_factory(engine)(writes=True), "BEGIN IMMEDIATE"),
+        (session_scope, "BEGIN IMMEDIATE"),
+    ],
+    ids=["reading", "writing", "cli"],
+)
+def test_sqlite_write_sessions_take_the_write_lock_at_the_start_of_each_transaction(
+    tmp_path: Path, make: Callable[[Engine], AbstractContextManager[Session]], begins: str
+) -> None:
+    """Every transaction of a writing session (a request that may change something, a CLI
+    command) begins holding SQLite's write lock; a reading one takes none."""
+    engine = create_db_engine(load_settings(database_url=f"sqlite:///{tmp_path / 'app.db'}"))
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    try:
+        with make(engine) as session:
+            for _ in range(2):  # the second transaction too, after a commit
+                session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+                session.commit()
+    finally:
+        engine.dispose()
+    assert [sql for sql in statements if sql.startswith("BEGIN")] == [begins, begins]
 
 
 def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:

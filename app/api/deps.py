@@ -18,6 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
+from app.db import SessionFactory
 from app.errors import FORBIDDEN, RATE_LIMITED, UNAUTHORIZED, ProblemError
 from app.models.clients import Principal, Scope
 from app.ratelimit import Decision, RateLimiter
@@ -36,19 +37,21 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
-SessionFactory = Callable[[], Session]
-
-
 def session_factory(request: Request) -> SessionFactory:
     """How this app makes sessions (tests swap it for sessions inside their transaction)."""
     factory: SessionFactory = request.app.state.session_factory
     return factory
 
 
+# Requests that only read; any other may change something (see app.db.session_factory).
+_READING_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request. Making one costs no I/O (it connects on first use); closing
-    one that connected does (a rollback), so that part goes to a thread."""
-    session = session_factory(request)()
+    """A session per request, for writing unless the request only reads. Making one costs no
+    I/O (it connects on first use); closing one that connected does (a rollback), so that
+    part goes to a thread."""
+    session = session_factory(request)(writes=request.method not in _READING_METHODS)
     try:
         yield session
     finally:
