@@ -44,15 +44,22 @@ def tombstone(row: Exercise | Advice | Programme) -> Tombstone:
     return Tombstone(id=row.id, slug=row.slug, updated_at=row.updated_at, deleted_at=row.deleted_at)
 
 
-def find_live(session: Session, model: type[Item], slug: str) -> Item | None:
-    return session.exec(
-        select(model).where(model.slug == slug, col(model.deleted_at).is_(None))
-    ).first()
+def find_live(
+    session: Session, model: type[Item], slug: str, *, for_update: bool = False
+) -> Item | None:
+    """The live item with `slug`. `for_update`: read to be changed, so the row stays locked
+    until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL; on SQLite a writing
+    session already holds the database's write lock), and an edit made at the same time
+    waits, then reads what this one wrote, instead of writing back what it read before."""
+    statement = select(model).where(model.slug == slug, col(model.deleted_at).is_(None))
+    return session.exec(statement.with_for_update() if for_update else statement).first()
 
 
-def get_live(session: Session, model: type[Item], slug: str) -> Item:
+def get_live(session: Session, model: type[Item], slug: str, *, for_update: bool = False) -> Item:
     # A string that cannot be a slug is not looked up (PostgreSQL refuses a NUL byte, say).
-    row = find_live(session, model, slug) if SLUG_RE.fullmatch(slug) else None
+    row = (
+        find_live(session, model, slug, for_update=for_update) if SLUG_RE.fullmatch(slug) else None
+    )
     if row is None:
         raise ProblemError(NOT_FOUND, f"No {NOUNS[model]} with slug {slug!r}.")
     return row

@@ -258,7 +258,7 @@ def create(session: Session, kind: Kind[Row, In, Out], data: In, *, actor: Princ
 def replace(
     session: Session, kind: Kind[Row, In, Out], slug: str, data: In, *, actor: Principal
 ) -> Out:
-    row = catalogue.get_live(session, kind.model, slug)
+    row = catalogue.get_live(session, kind.model, slug, for_update=True)
     return _write(session, kind, data, row=row, actor=actor, action="update")
 
 
@@ -272,7 +272,7 @@ def patch(
 ) -> Out:
     """JSON merge patch (RFC 7396): members replace, `null` removes; the result must be a
     valid item."""
-    row = catalogue.get_live(session, kind.model, slug)
+    row = catalogue.get_live(session, kind.model, slug, for_update=True)
     merged = merge_patch(snapshot(kind, session, row), changes)
     try:
         data = kind.schema.model_validate(merged)
@@ -287,7 +287,7 @@ def patch(
 
 
 def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Principal) -> None:
-    row = catalogue.get_live(session, kind.model, slug)
+    row = catalogue.get_live(session, kind.model, slug, for_update=True)
     kind.before_delete(session, row)
     remove(session, kind, row, actor=actor, action="delete", now=utcnow())
     session.commit()
