@@ -341,7 +341,7 @@ def prepare(live: TestClient) -> Keys:
     app = live.app
     secret = app.state.settings.secret_value  # type: ignore[attr-defined]
     made: dict[str, tuple[uuid.UUID, str]] = {}
-    with app.state.session_factory() as session:  # type: ignore[attr-defined]
+    with app.state.session_factory(writes=True) as session:  # type: ignore[attr-defined]
         for name, scopes in (
             ("operator", list(Scope)),
             ("acme-running", [Scope.assess]),
@@ -358,7 +358,7 @@ def prepare(live: TestClient) -> Keys:
     if answer.status_code != 201:
         raise ProvocationError(f"could not store an assessment: {answer.text}")
     ruleset = app.state.ruleset  # type: ignore[attr-defined]
-    with app.state.session_factory() as session:  # type: ignore[attr-defined]
+    with app.state.session_factory(writes=True) as session:  # type: ignore[attr-defined]
         session.execute(
             update(AssessmentRecord)
             .where(col(AssessmentRecord.id) == uuid.UUID(answer.json()["id"]))

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.api.deps import (
     PRIVATE_CACHE_CONTROL,
     AssessClient,
+    GroupSessionDep,
     RulesetDep,
-    SessionDep,
     assess_scope,
     current_client,
     json_response,
@@ -222,7 +222,7 @@ def assess_batch(
     body: BatchRequest,
     request: Request,
     client: AssessClient,
-    session: SessionDep,
+    session: GroupSessionDep,
     ruleset: RulesetDep,
 ) -> Response:
     """Assess up to 500 runners in one call (e.g. nightly scoring).

@@ -47,11 +47,9 @@ def session_factory(request: Request) -> SessionFactory:
 _READING_METHODS = frozenset({"GET", "HEAD"})
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request, for writing unless the request only reads. Making one costs no
-    I/O (it connects on first use); closing one that connected does (a rollback), so that
-    part goes to a thread."""
-    session = session_factory(request)(writes=request.method not in _READING_METHODS)
+async def _closed_after(session: Session) -> AsyncIterator[Session]:
+    """Yields `session`, then closes it. Making one costs no I/O (it connects on first
+    use); closing one that connected does (a rollback), so that part goes to a thread."""
     try:
         yield session
     finally:
@@ -61,9 +59,25 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request, for writing unless the request only reads."""
+    writes = request.method not in _READING_METHODS
+    async for session in _closed_after(session_factory(request)(writes=writes)):
+        yield session
+
+
+async def get_group_session(request: Request) -> AsyncIterator[Session]:
+    """A session for assessing a group (POST /assess/batch): a reading one, because the
+    group begins its own write transaction when it has answers to store, and one that
+    stores nothing must not hold up the writers (see assessments._group_transaction)."""
+    async for session in _closed_after(session_factory(request)()):
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+GroupSessionDep = Annotated[Session, Depends(get_group_session)]
 
 
 async def get_secret(settings: SettingsDep) -> str:

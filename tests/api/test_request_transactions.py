@@ -1,0 +1,94 @@
+"""Which requests begin their transactions as writers: on SQLite a writing transaction holds
+the database's write lock from its start (BEGIN IMMEDIATE), so that reading and then
+writing never fails because another writer committed in between; a reading one takes no
+lock, so reads never queue behind writers. The app runs on a SQLite database of this
+test's own (the usual test app shares one connection, which never begins anything)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import upgrade
+from app.main import create_app
+from app.models.clients import Scope
+from app.services import clients
+from app.services.seed import seed_content
+
+RUNNER = {
+    "subject_id": "runner-3",
+    "symptoms": {"pain_now": 2, "onset": "gradual", "duration_days": 3},
+}
+
+
+@pytest.fixture
+def begins(tmp_path: Path, settings: Settings) -> Iterator[tuple[TestClient, list[str]]]:
+    """A client of the app on a fresh SQLite file, and the BEGIN statements it runs."""
+    app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'a.db'}"}))
+    engine = app.state.engine
+    upgrade(engine)
+    with Session(engine) as session:
+        seed_content(session=session)
+        _, key = clients.create_client(
+            session=session,
+            name="transactions",
+            scopes=[Scope.assess, Scope.content_write],
+            secret=settings.secret_value,
+        )
+        session.commit()
+    seen: list[str] = []
+
+    def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
+        if text.startswith("BEGIN"):
+            seen.append(text)
+
+    with TestClient(app, headers={"X-API-Key": key}) as client:
+        # The key is checked once in its own reading transaction, then remembered a while.
+        assert client.get("/assessments").status_code == 200
+        event.listen(engine, "before_cursor_execute", statement)
+        yield client, seen
+
+
+def test_reads_begin_without_the_write_lock(begins: tuple[TestClient, list[str]]) -> None:
+    client, seen = begins
+    assert client.get("/exercises/bird-dog").status_code == 200
+    assert client.head("/exercises/bird-dog").status_code == 200
+    assert client.get("/assessments", params={"subject_id": "runner-3"}).status_code == 200
+    assert seen
+    assert set(seen) == {"BEGIN"}
+
+
+def test_requests_that_change_something_begin_holding_it(
+    begins: tuple[TestClient, list[str]],
+) -> None:
+    client, seen = begins
+    changed = client.patch("/exercises/bird-dog", json={"summary": "Changed."})
+    assert changed.status_code == 200
+    assert seen == ["BEGIN IMMEDIATE"]  # one transaction: read, write and audit
+    seen.clear()
+    # Nothing to delete: still a writer, and still a clean 404.
+    gone = client.delete(f"/assessments/{uuid.uuid4()}")
+    assert gone.status_code == 404
+    assert seen == ["BEGIN IMMEDIATE"]
+
+
+def test_a_batch_holds_the_write_lock_only_when_it_stores(
+    begins: tuple[TestClient, list[str]],
+) -> None:
+    client, seen = begins
+    reading = client.post("/assess/batch", json={"items": [{**RUNNER, "store": False}] * 3})
+    assert reading.status_code == 200
+    assert reading.json()["stored"] == 0
+    assert seen == ["BEGIN"]  # the history read
+    seen.clear()
+    storing = client.post("/assess/batch", json={"items": [RUNNER] * 3})
+    assert storing.status_code == 200
+    assert storing.json()["stored"] == 3
+    assert seen == ["BEGIN IMMEDIATE"]
