@@ -1,5 +1,6 @@
-"""Requests that read and then write (a content edit, deleting a stored assessment) succeed
-while the server stores assessments as fast as it can, on SQLite and PostgreSQL.
+"""Writing requests under load, on a live server, on SQLite and PostgreSQL: those that read
+and then write (a content edit, deleting a stored assessment) succeed while the server
+stores assessments as fast as it can, and a burst of them is answered at once.
 
 On SQLite a transaction that has read and then writes fails at once ("database is
 locked") if another writer committed in between, and assessments are committed every few
@@ -10,7 +11,9 @@ A live server, on a database of its own.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -83,3 +86,38 @@ def test_edits_and_deletions_succeed_while_assessments_are_stored(tmp_path: Path
                 assert exercise["summary"] == f"Edited under load, {EDITS - 1}."
                 assert http.get(f"/assessments/{stored[0]}").status_code == 404
                 assert http.get(f"/assessments/{stored[-1]}").status_code == 200
+
+
+BURST = 80
+
+
+def test_a_burst_of_writing_requests_is_answered_without_waiting_for_the_pool(
+    tmp_path: Path,
+) -> None:
+    """More writing requests at once than the thread pool has threads: each endpoint thread
+    waits for a database connection, and the connections are held by sessions waiting to
+    be closed. Closing has threads of its own, so the burst is answered at once; it used to
+    stall for the pool's 30 s timeout and end in 503s."""
+    with site_database(tmp_path) as url:
+        assert backpain("migrate", database_url=url).returncode == 0
+        created = backpain(
+            "clients", "create", "--name", "burst", "--scope", "assess", database_url=url
+        )
+        assert created.returncode == 0, created.stderr
+        headers = {"X-API-Key": created.stdout.strip()}
+        with serving(url, RATE_LIMIT_PER_MINUTE="1000000") as base:
+
+            async def burst() -> list[int]:
+                limits = httpx.Limits(max_connections=BURST)
+                async with httpx.AsyncClient(
+                    base_url=base, headers=headers, timeout=60, limits=limits
+                ) as http:
+                    missing = "/assessments/0190a4b2-0000-7000-8000-000000000000"
+                    answers = await asyncio.gather(*(http.delete(missing) for _ in range(BURST)))
+                    return [answer.status_code for answer in answers]
+
+            started = time.monotonic()
+            statuses = asyncio.run(burst())
+            elapsed = time.monotonic() - started
+    assert statuses == [404] * BURST
+    assert elapsed < 15, f"the burst took {elapsed:.1f} s"

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import Engine
@@ -47,14 +49,33 @@ def session_factory(request: Request) -> SessionFactory:
 _READING_METHODS = frozenset({"GET", "HEAD"})
 
 
+# Threads for closing request sessions, apart from the thread pool that runs endpoints:
+# under a burst, every thread of that pool can be taken by an endpoint waiting for a
+# database connection, while the connections are held by sessions waiting for a thread to
+# close them (and give their connection back): nothing moved until the pool's timeout, and
+# then the waiting requests failed with a 503. A close needs nothing but the database.
+CLOSING_THREADS = 16
+_closing: RunVar[CapacityLimiter] = RunVar("backpain_closing_limiter")
+
+
+def _closing_limiter() -> CapacityLimiter:
+    try:  # one per event loop, as anyio keeps its own default limiter
+        return _closing.get()
+    except LookupError:
+        limiter = CapacityLimiter(CLOSING_THREADS)
+        _closing.set(limiter)
+        return limiter
+
+
 async def _closed_after(session: Session) -> AsyncIterator[Session]:
     """Yields `session`, then closes it. Making one costs no I/O (it connects on first
-    use); closing one that connected does (a rollback), so that part goes to a thread."""
+    use); closing one that connected does (a rollback), so that part goes to a thread of
+    its own (see CLOSING_THREADS)."""
     try:
         yield session
     finally:
         if session.in_transaction():
-            await run_in_threadpool(session.close)
+            await to_thread.run_sync(session.close, limiter=_closing_limiter())
         else:
             session.close()
 
