@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -55,22 +56,23 @@ _READING_METHODS = frozenset({"GET", "HEAD"})
 # close them (and give their connection back): nothing moved until the pool's timeout, and
 # then the waiting requests failed with a 503. A close needs nothing but the database.
 CLOSING_THREADS = 16
-_closing: RunVar[CapacityLimiter] = RunVar("backpain_closing_limiter")
+_closing_limiters: RunVar[CapacityLimiter] = RunVar("backpain_closing_limiter")
 
 
 def _closing_limiter() -> CapacityLimiter:
     try:  # one per event loop, as anyio keeps its own default limiter
-        return _closing.get()
+        return _closing_limiters.get()
     except LookupError:
         limiter = CapacityLimiter(CLOSING_THREADS)
-        _closing.set(limiter)
+        _closing_limiters.set(limiter)
         return limiter
 
 
-async def _closed_after(session: Session) -> AsyncIterator[Session]:
-    """Yields `session`, then closes it. Making one costs no I/O (it connects on first
-    use); closing one that connected does (a rollback), so that part goes to a thread of
-    its own (see CLOSING_THREADS)."""
+@asynccontextmanager
+async def _closing(session: Session) -> AsyncIterator[Session]:
+    """`session`, closed afterwards. Making one costs no I/O (it connects on first use);
+    closing one that connected does (a rollback), so that part goes to a thread of its own
+    (see CLOSING_THREADS)."""
     try:
         yield session
     finally:
@@ -83,7 +85,7 @@ async def _closed_after(session: Session) -> AsyncIterator[Session]:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session per request, for writing unless the request only reads."""
     writes = request.method not in _READING_METHODS
-    async for session in _closed_after(session_factory(request)(writes=writes)):
+    async with _closing(session_factory(request)(writes=writes)) as session:
         yield session
 
 
@@ -91,14 +93,17 @@ async def get_group_session(request: Request) -> AsyncIterator[Session]:
     """A session for assessing a group (POST /assess/batch): a reading one, because the
     group begins its own write transaction when it has answers to store, and one that
     stores nothing must not hold up the writers (see assessments._group_transaction)."""
-    async for session in _closed_after(session_factory(request)()):
+    async with _closing(session_factory(request)()) as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
-GroupSessionDep = Annotated[Session, Depends(get_group_session)]
+# Closed when the endpoint returns, before the answer is sent ("function" scope): a session
+# never outlives its request's work, and a lock or connection it held is free by the time
+# the client sees the answer.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+GroupSessionDep = Annotated[Session, Depends(get_group_session, scope="function")]
 
 
 async def get_secret(settings: SettingsDep) -> str:

@@ -79,6 +79,24 @@ def test_requests_that_change_something_begin_holding_it(
     assert seen == ["BEGIN IMMEDIATE"]
 
 
+def test_a_request_gives_its_connection_back_before_it_is_answered(
+    begins: tuple[TestClient, list[str]],
+) -> None:
+    """Also when it fails: the write lock and the connection are free by the time the
+    client has the answer."""
+    client, _ = begins
+    pool = client.app.state.engine.pool  # type: ignore[attr-defined]
+    for method, path, status in (
+        ("DELETE", f"/assessments/{uuid.uuid4()}", 404),
+        ("PATCH", "/exercises/no-such-exercise", 404),
+        ("GET", "/exercises/bird-dog", 200),
+        ("PATCH", "/exercises/bird-dog", 200),
+    ):
+        answer = client.request(method, path, json={"summary": "Again."})
+        assert answer.status_code == status
+        assert pool.checkedout() == 0, (method, path)
+
+
 def test_a_batch_holds_the_write_lock_only_when_it_stores(
     begins: tuple[TestClient, list[str]],
 ) -> None:
