@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.config import Settings, normalise_database_url
 
@@ -390,6 +391,17 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             connection.commit()
+
+
+Select = TypeVar("Select", bound=SelectOfScalar[Any])
+
+
+def for_change(statement: Select) -> Select:
+    """`statement`, locking the rows it reads until the transaction ends, as a change to
+    them would: on PostgreSQL, FOR NO KEY UPDATE (the lock an UPDATE takes; it does not
+    hold up the foreign-key checks of rows that refer to these); SQLite has no row locks
+    (a writing session holds the database's write lock, see WRITE_TRANSACTION)."""
+    return statement.with_for_update(key_share=True)
 
 
 class SessionFactory(Protocol):

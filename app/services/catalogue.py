@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.content.loader import SourceRef, bibliography
+from app.db import for_change
 from app.errors import NOT_FOUND, ProblemError
 from app.models import Advice, Exercise, Programme
 from app.models.common import SLUG_PATTERN, Tombstone
@@ -48,11 +49,10 @@ def find_live(
     session: Session, model: type[Item], slug: str, *, for_update: bool = False
 ) -> Item | None:
     """The live item with `slug`. `for_update`: read to be changed, so the row stays locked
-    until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL; on SQLite a writing
-    session already holds the database's write lock), and an edit made at the same time
+    until the transaction ends (app.db.for_change), and an edit made at the same time
     waits, then reads what this one wrote, instead of writing back what it read before."""
     statement = select(model).where(model.slug == slug, col(model.deleted_at).is_(None))
-    return session.exec(statement.with_for_update() if for_update else statement).first()
+    return session.exec(for_change(statement) if for_update else statement).first()
 
 
 def get_live(session: Session, model: type[Item], slug: str, *, for_update: bool = False) -> Item:

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.db import utcnow
+from app.db import for_change, utcnow
 from app.errors import CONFLICT, NOT_FOUND, ProblemError
 from app.models.clients import (
     CLIENT_NAME_PATTERN,
@@ -122,9 +122,11 @@ def list_client_page(
     return ClientPage(items=[to_public(c) for c in page.items], next_cursor=page.next_cursor)
 
 
-def get_client(*, session: Session, name: str) -> ApiClient:
+def get_client(*, session: Session, name: str, for_update: bool = False) -> ApiClient:
     # A string that cannot be a name is not looked up (PostgreSQL refuses a NUL byte, say).
     query = select(ApiClient).where(ApiClient.name == name)
+    if for_update:  # two revocations at once take turns: the second sees the first's
+        query = for_change(query)
     client = session.exec(query).first() if re.fullmatch(CLIENT_NAME_PATTERN, name) else None
     if client is None:
         raise ProblemError(NOT_FOUND, f"No client named {name!r}.")
@@ -134,7 +136,7 @@ def get_client(*, session: Session, name: str) -> ApiClient:
 def revoke_client(*, session: Session, name: str, actor: Principal | None = None) -> ApiClient:
     """Revoke a client's key, with its audit entry; its stored assessments stay (and stay
     its own). The caller commits."""
-    client = get_client(session=session, name=name)
+    client = get_client(session=session, name=name, for_update=True)
     before = to_public(client).model_dump(mode="json")
     if client.revoked_at is None:
         client.revoked_at = utcnow()

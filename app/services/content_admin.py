@@ -13,10 +13,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
-from app.db import utcnow
+from app.db import for_change, utcnow
 from app.errors import CONFLICT, VALIDATION, ProblemError, field_errors
 from app.models import Advice, Exercise, Programme
 from app.models.clients import Principal
@@ -215,7 +215,10 @@ def remove(
 
 
 def _slug_holder(session: Session, kind: Kind[Row, In, Out], slug: str) -> Row | None:
-    return session.exec(select(kind.model).where(kind.model.slug == slug)).first()
+    """The item, live or deleted, that has `slug`, locked as for a change: two requests
+    bringing back one deleted item take turns (the second then finds it live: a 409)."""
+    statement = select(kind.model).where(kind.model.slug == slug)
+    return session.exec(for_change(statement)).first()
 
 
 def _write(
@@ -251,15 +254,43 @@ def _write(
     return kind.to_public(session, saved)
 
 
+# SQLSTATEs with which PostgreSQL ends a transaction so that another can go on: a deadlock
+# (an exercise edit moves forward the programmes that list it, while an edit of one of
+# them holds it and waits to link the exercise) and a serialization failure. Nothing of
+# it was saved, and an edit reads everything afresh, so it simply runs again.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+EDIT_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+def _retrying(session: Session, edit: Callable[[], T]) -> T:
+    """`edit()`, run again from the start (after a rollback) when PostgreSQL ended its
+    transaction to let another go on; at most EDIT_ATTEMPTS times."""
+    for attempt in range(1, EDIT_ATTEMPTS + 1):
+        try:
+            return edit()
+        except DBAPIError as error:
+            sqlstate = getattr(error.orig, "sqlstate", None)
+            if attempt == EDIT_ATTEMPTS or sqlstate not in _RETRYABLE_SQLSTATES:
+                raise
+            session.rollback()
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
 def create(session: Session, kind: Kind[Row, In, Out], data: In, *, actor: Principal) -> Out:
-    return _write(session, kind, data, row=None, actor=actor, action="create")
+    return _retrying(
+        session, lambda: _write(session, kind, data, row=None, actor=actor, action="create")
+    )
 
 
 def replace(
     session: Session, kind: Kind[Row, In, Out], slug: str, data: In, *, actor: Principal
 ) -> Out:
-    row = catalogue.get_live(session, kind.model, slug, for_update=True)
-    return _write(session, kind, data, row=row, actor=actor, action="update")
+    def edit() -> Out:
+        row = catalogue.get_live(session, kind.model, slug, for_update=True)
+        return _write(session, kind, data, row=row, actor=actor, action="update")
+
+    return _retrying(session, edit)
 
 
 def patch(
@@ -272,25 +303,32 @@ def patch(
 ) -> Out:
     """JSON merge patch (RFC 7396): members replace, `null` removes; the result must be a
     valid item."""
-    row = catalogue.get_live(session, kind.model, slug, for_update=True)
-    merged = merge_patch(snapshot(kind, session, row), changes)
-    try:
-        data = kind.schema.model_validate(merged)
-    except ValidationError as error:
-        errors = field_errors(error.errors(include_url=False))
-        raise ProblemError(
-            VALIDATION,
-            "The patched item would be invalid: " + ", ".join(e.field for e in errors) + ".",
-            errors=errors,
-        ) from None
-    return _write(session, kind, data, row=row, actor=actor, action="update")
+
+    def edit() -> Out:
+        row = catalogue.get_live(session, kind.model, slug, for_update=True)
+        merged = merge_patch(snapshot(kind, session, row), changes)
+        try:
+            data = kind.schema.model_validate(merged)
+        except ValidationError as error:
+            errors = field_errors(error.errors(include_url=False))
+            raise ProblemError(
+                VALIDATION,
+                "The patched item would be invalid: " + ", ".join(e.field for e in errors) + ".",
+                errors=errors,
+            ) from None
+        return _write(session, kind, data, row=row, actor=actor, action="update")
+
+    return _retrying(session, edit)
 
 
 def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Principal) -> None:
-    row = catalogue.get_live(session, kind.model, slug, for_update=True)
-    kind.before_delete(session, row)
-    remove(session, kind, row, actor=actor, action="delete", now=utcnow())
-    session.commit()
+    def edit() -> None:
+        row = catalogue.get_live(session, kind.model, slug, for_update=True)
+        kind.before_delete(session, row)
+        remove(session, kind, row, actor=actor, action="delete", now=utcnow())
+        session.commit()
+
+    _retrying(session, edit)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -157,11 +157,18 @@ def get_exercise(*, session: Session, slug: str) -> ExercisePublic:
 
 
 def live_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Exercise]:
+    """The live exercises among `slugs`, read to be linked: on PostgreSQL each stays locked
+    against changes (FOR SHARE) until the transaction ends, so that deleting one cannot
+    slip in between this check and the link's commit (the delete's check for items that
+    use it cannot see a link not yet committed); a delete under way makes this wait, and
+    then the exercise is gone. On SQLite a writing session holds the write lock already."""
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return {}
     rows = session.exec(
-        select(Exercise).where(col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None))
+        select(Exercise)
+        .where(col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None))
+        .with_for_update(read=True)
     )
     return {row.slug: row for row in rows}
 
