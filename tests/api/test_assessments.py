@@ -190,6 +190,23 @@ def test_purge_removes_only_assessments_older_than_the_retention(
     assert session.get(AssessmentRecord, uuid.UUID(recent["id"])) is not None
 
 
+def test_purge_deletes_a_chunk_at_a_time_each_in_its_own_transaction(
+    client: TestClient, runner_app: Caller, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that storing never waits for a whole purge (on SQLite, for the one write lock)."""
+    old = [post(client, runner_app, painful("purge-in-chunks"))["id"] for _ in range(5)]
+    kept = post(client, runner_app, painful("purge-in-chunks"))["id"]
+    for assessment_id in old:
+        make_older(session, assessment_id, days=400)
+    commits: list[int] = []
+    commit = session.commit
+    monkeypatch.setattr(session, "commit", lambda: (commits.append(1), commit())[1])
+    assert assessments.purge(session=session, older_than_days=365, chunk=2) == 5
+    assert len(commits) == 3  # 2, 2 and 1
+    assert all(session.get(AssessmentRecord, uuid.UUID(i)) is None for i in old)
+    assert session.get(AssessmentRecord, uuid.UUID(kept)) is not None
+
+
 def test_a_batch_answers_each_item_in_order(
     client: TestClient, runner_app: Caller, session: Session
 ) -> None:
