@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.db import for_change
 from app.models import Advice, Exercise
 from app.models.content import AdviceIn, AdvicePage, AdvicePublic
 from app.services import catalogue, exercises
@@ -105,14 +106,14 @@ def save(
     return catalogue.save(session, Advice, values, row=row, item_id=item_id, now=now)
 
 
-def linking(session: Session, slugs: Iterable[str]) -> list[Advice]:
-    """Live topics that link any of the exercises `slugs`, by slug."""
+def linking(session: Session, slugs: Iterable[str], *, for_update: bool = False) -> list[Advice]:
+    """Live topics that link any of the exercises `slugs`, by slug. `for_update`: read to
+    be changed (app.db.for_change; as the topics are read whole, all of them are locked)."""
     wanted = set(slugs)
     # The topics are few (tens): read them and match in Python rather than query inside a
     # JSON list, which SQLite and PostgreSQL spell differently.
-    live = session.exec(
-        select(Advice).where(col(Advice.deleted_at).is_(None)).order_by(col(Advice.slug))
-    )
+    statement = select(Advice).where(col(Advice.deleted_at).is_(None)).order_by(col(Advice.slug))
+    live = session.exec(for_change(statement) if for_update else statement)
     return [topic for topic in live if wanted.intersection(topic.related_exercises)]
 
 
@@ -128,8 +129,9 @@ def touch_linking(session: Session, slugs: Iterable[str], *, now: datetime) -> N
 def follow_new_slug(session: Session, old: str, new: str) -> None:
     """Topics link exercises by slug: when an exercise's slug changes, their links follow
     it, so that no link is left on the old slug, where another exercise may come to stand.
-    (The change of link moves the topics forward: see touch_linking.)"""
-    for topic in linking(session, [old]):
+    (The change of link moves the topics forward: see touch_linking.) The topics are locked
+    while they are rewritten: an edit of a topic's links at the same time is not lost."""
+    for topic in linking(session, [old], for_update=True):
         topic.related_exercises = [new if slug == old else slug for slug in topic.related_exercises]
         session.add(topic)
 

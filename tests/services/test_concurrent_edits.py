@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from app.db import SessionFactory, session_factory, upgrade
 from app.errors import ProblemError
-from app.models import AuditEntry, Exercise, Programme, ProgrammeItem
+from app.models import Advice, AuditEntry, Exercise, Programme, ProgrammeItem
 from app.models.clients import Principal, Scope
 from app.services import catalogue, clients, content_admin, exercises, seed
 
@@ -323,3 +323,42 @@ def test_two_revocations_of_one_key_at_once_revoke_it_once(
     assert first_entry.before is not None
     assert second_entry.before is not None
     assert (first_entry.before["revoked"], second_entry.before["revoked"]) == (False, True)
+
+
+def test_an_exercise_renamed_while_a_topic_s_links_are_edited_loses_neither(
+    sessions: SessionFactory, editor: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rename rewrites the links of the topics that link the exercise, while an editor
+    replaces that topic's links with others (dropping the renamed one): the editor's links
+    are what the topic ends with, whichever goes first (the rename then finds nothing to
+    follow, or its rewrite comes first and the edit replaces it)."""
+    with sessions() as session:
+        topic = next(t for t in session.exec(select(Advice)) if t.related_exercises)
+        renamed, others = topic.related_exercises[0], topic.related_exercises[1:]
+        added = next(
+            slug
+            for slug in session.exec(select(Exercise.slug).order_by(col(Exercise.slug)))
+            if slug not in topic.related_exercises
+        )
+    first, second = overlapped(
+        monkeypatch,
+        sessions,
+        lambda session: content_admin.patch(
+            session, content_admin.EXERCISES, renamed, {"slug": f"{renamed}-v2"}, actor=editor
+        ),
+        lambda session: content_admin.patch(
+            session,
+            content_admin.ADVICE,
+            topic.slug,
+            {"related_exercises": [*others, added]},
+            actor=editor,
+        ),
+        first_holds_after=(catalogue, "get_live"),
+        second_reaches=(catalogue, "get_live"),
+    )
+    assert (first.status, second.status) == (200, 200)
+    with sessions() as session:
+        assert catalogue.get_live(session, Advice, topic.slug).related_exercises == [
+            *others,
+            added,
+        ]
