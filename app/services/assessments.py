@@ -59,6 +59,9 @@ class _CatalogueCache:
         self._lock = Lock()
         self._catalogue: Catalogue | None = None
         self._loaded = 0.0
+        # Counts the clears: a catalogue read before a clear (an exercise change committed
+        # while the read was under way) may be stale, and is not kept.
+        self._generation = 0
 
     def fresh(self) -> Catalogue | None:
         """The cached catalogue if it is young enough; None when it must be reloaded."""
@@ -71,12 +74,14 @@ class _CatalogueCache:
         catalogue = self.fresh()
         if catalogue is not None:
             return catalogue
-        now = time.monotonic()
+        now, generation = time.monotonic(), self._generation
         rows = session.exec(
             select(Exercise).where(col(Exercise.deleted_at).is_(None)).order_by(col(Exercise.slug))
         )
         catalogue = Catalogue(exercises.catalogue_entry(row) for row in rows)
         with self._lock:
+            if generation != self._generation:
+                return catalogue  # good for this group, which read it; not kept
             kept = self._catalogue
             # Unchanged since the last load: keep that snapshot, and with it the actions it
             # has already made (a new snapshot starts with none).
@@ -87,6 +92,7 @@ class _CatalogueCache:
 
     def clear(self) -> None:
         with self._lock:
+            self._generation += 1
             self._catalogue = None
 
 

@@ -167,6 +167,9 @@ class _RecentKeys:
         self.size = size
         self._entries: dict[str, tuple[float, Principal]] = {}
         self._lock = Lock()
+        # Counts the clears: a client read before a clear (a revocation committed while the
+        # read was under way) may be stale, and is not kept.
+        self.generation = 0
 
     def get(self, digest: str) -> Principal | None:
         entry = self._entries.get(digest)
@@ -174,14 +177,18 @@ class _RecentKeys:
             return None
         return entry[1]
 
-    def put(self, digest: str, principal: Principal) -> None:
+    def put(self, digest: str, principal: Principal, *, read_in: int) -> None:
+        """Keep `principal`, read from the database when `generation` was `read_in`."""
         with self._lock:
+            if read_in != self.generation:
+                return
             if len(self._entries) >= self.size:
                 self._entries.clear()
             self._entries[digest] = (time.monotonic(), principal)
 
     def clear(self) -> None:
         with self._lock:
+            self.generation += 1
             self._entries.clear()
 
 
@@ -201,13 +208,14 @@ def authenticate(*, session: Session, key: str, secret: str) -> Principal | None
     cached = recent_keys.get(digest)
     if cached is not None:
         return cached
+    generation = recent_keys.generation
     client = session.exec(select(ApiClient).where(ApiClient.key_hash == digest)).first()
     if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None
     if client.revoked_at is not None:
         return None
     principal = Principal.of(client)
-    recent_keys.put(digest, principal)
+    recent_keys.put(digest, principal, read_in=generation)
     return principal
 
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from app.config import Settings
 from app.db import utcnow
 from app.models.clients import ApiClient
 from app.services import clients
@@ -45,3 +46,26 @@ def test_the_revoke_operation_says_other_workers_may_lag_a_second(client: TestCl
     ]
     assert "up to a second" in description
     assert "at once" not in description
+
+
+def test_a_key_read_while_its_revocation_commits_is_not_remembered(
+    session: Session, runner_app: Caller, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that read the client just before the revocation committed is let through
+    (it was first), but what it read is not kept: the worker that revoked refuses the key
+    from then on, not a second later."""
+    clients.recent_keys.clear()
+    read = session.exec
+
+    def revoked_meanwhile(*args: object, **kwargs: object) -> object:
+        found = read(*args, **kwargs)  # type: ignore[call-overload]
+        clients.recent_keys.clear()  # what the revocation's commit does in this worker
+        return found
+
+    monkeypatch.setattr(session, "exec", revoked_meanwhile)
+    secret = settings.secret_value
+    assert clients.authenticate(session=session, key=runner_app.key, secret=secret) is not None
+    assert clients.recently_authenticated(runner_app.key, secret=secret) is None
+    monkeypatch.undo()
+    assert clients.authenticate(session=session, key=runner_app.key, secret=secret) is not None
+    assert clients.recently_authenticated(runner_app.key, secret=secret) is not None
