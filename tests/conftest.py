@@ -25,6 +25,8 @@ from sqlmodel import Session
 from app.config import Settings, get_settings, load_settings, normalise_database_url
 from app.db import create_db_engine, throwaway_postgres_database, upgrade
 from app.main import create_app
+from app.services.assessments import catalogue_cache
+from app.services.clients import recent_keys
 from app.services.seed import seed_content
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -71,6 +73,15 @@ def _environment(database_url: str) -> Iterator[None]:
     os.environ.clear()
     os.environ.update(saved)
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_from_another_test() -> None:
+    """Each test starts with the process's caches empty: a catalogue or a key that another
+    test's database held is not this one's (a catalogue read from a test's own database
+    linked exercises that the shared one does not have)."""
+    catalogue_cache.clear()
+    recent_keys.clear()
 
 
 @pytest.fixture(scope="session")
