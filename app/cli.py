@@ -21,6 +21,7 @@ from app.db import (
     exclusive,
     head_revision,
     is_known_revision,
+    retrying,
     session_scope,
 )
 from app.errors import ProblemError
@@ -126,7 +127,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
         assert isinstance(bind, Engine)
         try:
             with exclusive(bind, PRESTART_LOCK):
-                report = seed_content(session=session)
+                report = retrying(session, lambda: seed_content(session=session))
         except SeedError as error:
             _err(f"backpain: seed: {error}")
             return 1

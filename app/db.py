@@ -10,7 +10,7 @@ import sqlite3
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +31,7 @@ from sqlalchemy import (
     make_url,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -402,6 +403,30 @@ def for_change(statement: Select) -> Select:
     hold up the foreign-key checks of rows that refer to these); SQLite has no row locks
     (a writing session holds the database's write lock, see WRITE_TRANSACTION)."""
     return statement.with_for_update(key_share=True)
+
+
+# SQLSTATEs with which PostgreSQL ends a transaction so that another can go on: a deadlock
+# (say, an exercise edit moves forward the programmes that list it while an edit of one of
+# them holds it and waits to link the exercise) and a serialization failure. Nothing of
+# the transaction was saved.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 3
+Result = TypeVar("Result")
+
+
+def retrying(session: Session, work: Callable[[], Result]) -> Result:
+    """`work()`, run again from the start (after a rollback) when PostgreSQL ended its
+    transaction to let another go on; at most ATTEMPTS times. `work` must read everything
+    afresh and end with its commit: nothing after the commit may be run twice."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            sqlstate = getattr(error.orig, "sqlstate", None)
+            if attempt == ATTEMPTS or sqlstate not in RETRYABLE_SQLSTATES:
+                raise
+            session.rollback()
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 class SessionFactory(Protocol):

@@ -11,17 +11,20 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Connection, Engine, event, make_url, text
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlmodel import Session, select
 
 from app.config import Settings, load_settings
 from app.db import (
+    ATTEMPTS,
     PROJECT_ROOT,
     _answering_connection_class,
     create_db_engine,
+    retrying,
     session_factory,
     session_scope,
     uuid7,
@@ -317,3 +320,42 @@ def test_a_psycopg_without_its_timeout_error_stops_start_up(
             create_db_engine(settings)
     finally:
         _answering_connection_class.cache_clear()
+
+
+class _DeadlockError(Exception):
+    sqlstate = "40P01"
+
+
+def _dbapi_error(orig: Exception) -> OperationalError:
+    return OperationalError("UPDATE ...", {}, orig)
+
+
+def test_retrying_runs_work_again_when_postgresql_ended_it_and_nothing_else() -> None:
+    rollbacks: list[int] = []
+    session = SimpleNamespace(rollback=lambda: rollbacks.append(1))
+    tries: list[int] = []
+
+    def deadlocked_once() -> str:
+        tries.append(1)
+        if len(tries) == 1:
+            raise _dbapi_error(_DeadlockError("deadlock detected"))
+        return "saved"
+
+    assert retrying(session, deadlocked_once) == "saved"  # type: ignore[arg-type]
+    assert (len(tries), len(rollbacks)) == (2, 1)
+
+    def always_deadlocked() -> str:
+        raise _dbapi_error(_DeadlockError("deadlock detected"))
+
+    with pytest.raises(OperationalError):
+        retrying(session, always_deadlocked)  # type: ignore[arg-type]
+    assert len(rollbacks) == 1 + ATTEMPTS - 1
+
+    def broken() -> str:
+        tries.append(1)
+        raise _dbapi_error(ValueError("not a conflict"))
+
+    tries.clear()
+    with pytest.raises(OperationalError):
+        retrying(session, broken)  # type: ignore[arg-type]
+    assert len(tries) == 1

@@ -60,7 +60,9 @@ class _CatalogueCache:
         self._catalogue: Catalogue | None = None
         self._loaded = 0.0
         # Counts the clears: a catalogue read before a clear (an exercise change committed
-        # while the read was under way) may be stale, and is not kept.
+        # while the read was under way) may be stale, and is not kept. (So `get` is the
+        # first read of its transaction: on SQLite a transaction reads from the snapshot
+        # of its first read, which may be older than the clear.)
         self._generation = 0
 
     def fresh(self) -> Catalogue | None:
@@ -388,6 +390,8 @@ def explain_assessment(
     as long as the same ruleset version is running; an answer from another version cannot
     be explained by this one (409).
     """
+    # The catalogue first: the transaction's first read (see _CatalogueCache.get).
+    catalogue = catalogue_cache.get(session)
     record = _own(session, client, assessment_id)
     if record.ruleset_version != ruleset.version:
         raise ProblemError(
@@ -398,7 +402,7 @@ def explain_assessment(
     evaluation = assess(
         AssessmentRequest.model_validate(record.request),
         ruleset=ruleset,
-        catalogue=catalogue_cache.get(session),
+        catalogue=catalogue,
         earlier_painful_assessments=record.earlier_painful_assessments,
     )
     return AssessmentExplanation(assessment_id=record.id, explanation=evaluation.explanation)
@@ -476,5 +480,5 @@ def purge(
         session.commit()
         count = int(result.rowcount)  # type: ignore[attr-defined]
         deleted += count
-        if count < chunk:
+        if count == 0:  # (a short chunk is no end: another purge may be deleting too)
             return deleted

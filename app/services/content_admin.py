@@ -13,10 +13,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.db import for_change, utcnow
+from app.db import for_change, retrying, utcnow
 from app.errors import CONFLICT, VALIDATION, ProblemError, field_errors
 from app.models import Advice, Exercise, Programme
 from app.models.clients import Principal
@@ -229,7 +229,8 @@ def _write(
     row: Row | None,
     actor: Principal,
     action: str,
-) -> Out:
+) -> Row:
+    """Save and commit (see _edited for what comes after)."""
     holder = _slug_holder(session, kind, data.slug)  # type: ignore[attr-defined]
     if holder is not None and holder is not row:
         if holder.deleted_at is None:
@@ -251,46 +252,30 @@ def _write(
             CONFLICT,
             f"The slug {data.slug!r} is already in use.",  # type: ignore[attr-defined]
         ) from None
-    return kind.to_public(session, saved)
+    return saved
 
 
-# SQLSTATEs with which PostgreSQL ends a transaction so that another can go on: a deadlock
-# (an exercise edit moves forward the programmes that list it, while an edit of one of
-# them holds it and waits to link the exercise) and a serialization failure. Nothing of
-# it was saved, and an edit reads everything afresh, so it simply runs again.
-_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
-EDIT_ATTEMPTS = 3
-T = TypeVar("T")
-
-
-def _retrying(session: Session, edit: Callable[[], T]) -> T:
-    """`edit()`, run again from the start (after a rollback) when PostgreSQL ended its
-    transaction to let another go on; at most EDIT_ATTEMPTS times."""
-    for attempt in range(1, EDIT_ATTEMPTS + 1):
-        try:
-            return edit()
-        except DBAPIError as error:
-            sqlstate = getattr(error.orig, "sqlstate", None)
-            if attempt == EDIT_ATTEMPTS or sqlstate not in _RETRYABLE_SQLSTATES:
-                raise
-            session.rollback()
-    raise AssertionError("unreachable")  # the last attempt returns or raises
+def _edited(session: Session, kind: Kind[Row, In, Out], edit: Callable[[], Row]) -> Out:
+    """The item as answered after `edit()`, which ends with its commit: run again if
+    PostgreSQL ended it to break a deadlock (app.db.retrying); what follows the commit is
+    run once."""
+    return kind.to_public(session, retrying(session, edit))
 
 
 def create(session: Session, kind: Kind[Row, In, Out], data: In, *, actor: Principal) -> Out:
-    return _retrying(
-        session, lambda: _write(session, kind, data, row=None, actor=actor, action="create")
+    return _edited(
+        session, kind, lambda: _write(session, kind, data, row=None, actor=actor, action="create")
     )
 
 
 def replace(
     session: Session, kind: Kind[Row, In, Out], slug: str, data: In, *, actor: Principal
 ) -> Out:
-    def edit() -> Out:
+    def edit() -> Row:
         row = catalogue.get_live(session, kind.model, slug, for_update=True)
         return _write(session, kind, data, row=row, actor=actor, action="update")
 
-    return _retrying(session, edit)
+    return _edited(session, kind, edit)
 
 
 def patch(
@@ -304,7 +289,7 @@ def patch(
     """JSON merge patch (RFC 7396): members replace, `null` removes; the result must be a
     valid item."""
 
-    def edit() -> Out:
+    def edit() -> Row:
         row = catalogue.get_live(session, kind.model, slug, for_update=True)
         merged = merge_patch(snapshot(kind, session, row), changes)
         try:
@@ -318,7 +303,7 @@ def patch(
             ) from None
         return _write(session, kind, data, row=row, actor=actor, action="update")
 
-    return _retrying(session, edit)
+    return _edited(session, kind, edit)
 
 
 def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Principal) -> None:
@@ -328,7 +313,7 @@ def delete(session: Session, kind: Kind[Row, In, Out], slug: str, *, actor: Prin
         remove(session, kind, row, actor=actor, action="delete", now=utcnow())
         session.commit()
 
-    _retrying(session, edit)
+    retrying(session, edit)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -156,20 +156,22 @@ def get_exercise(*, session: Session, slug: str) -> ExercisePublic:
     return to_public(catalogue.get_live(session, Exercise, slug))
 
 
-def live_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Exercise]:
-    """The live exercises among `slugs`, read to be linked: on PostgreSQL each stays locked
-    against changes (FOR SHARE) until the transaction ends, so that deleting one cannot
-    slip in between this check and the link's commit (the delete's check for items that
-    use it cannot see a link not yet committed); a delete under way makes this wait, and
-    then the exercise is gone. On SQLite a writing session holds the write lock already."""
+def live_by_slug(
+    session: Session, slugs: Iterable[str], *, to_link: bool = False
+) -> dict[str, Exercise]:
+    """The live exercises among `slugs`. `to_link`: read to be linked (only by a change):
+    on PostgreSQL each stays locked against changes (FOR SHARE) until the transaction ends,
+    so that deleting one cannot slip in between this check and the link's commit (the
+    delete's check for items that use it cannot see a link not yet committed); a delete
+    under way makes this wait, and then the exercise is gone. On SQLite a writing session
+    holds the write lock already. Reads never lock."""
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return {}
-    rows = session.exec(
-        select(Exercise)
-        .where(col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None))
-        .with_for_update(read=True)
+    statement = select(Exercise).where(
+        col(Exercise.slug).in_(wanted), col(Exercise.deleted_at).is_(None)
     )
+    rows = session.exec(statement.with_for_update(read=True) if to_link else statement)
     return {row.slug: row for row in rows}
 
 
@@ -180,7 +182,7 @@ def require_live(
     naming every field whose slug is not a live exercise, and the slugs in its `detail`
     (`detail` begins it). What links to exercises (programme items, advice topics) is checked
     by this one rule."""
-    found = live_by_slug(session, (slug for _, slug in named))
+    found = live_by_slug(session, (slug for _, slug in named), to_link=True)
     missing = [(field, slug) for field, slug in named if slug not in found]
     if missing:
         slugs = ", ".join(repr(slug) for slug in dict.fromkeys(slug for _, slug in missing))

@@ -9,6 +9,7 @@ commits, on a database of this test's own."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
@@ -17,13 +18,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.db import SessionFactory, session_factory, upgrade
 from app.errors import ProblemError
 from app.models import Advice, AuditEntry, Exercise, Programme, ProgrammeItem
 from app.models.clients import Principal, Scope
-from app.services import catalogue, clients, content_admin, exercises, seed
+from app.services import advice, catalogue, clients, content_admin, exercises, seed
 
 # How long the first change, held after its read, waits for the second to get there too.
 OVERLAP_SECONDS = 1.0
@@ -56,6 +58,7 @@ class Outcome:
     value: Any = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    finished_at: float = 0.0
 
     @property
     def status(self) -> int:
@@ -70,10 +73,12 @@ def overlapped(
     *,
     first_holds_after: tuple[ModuleType, str],
     second_reaches: tuple[ModuleType, str],
+    second_reads: bool = False,
 ) -> tuple[Outcome, Outcome]:
-    """Run `first` and `second` (each in a writing session of its own, on its own thread):
-    `first` is held once it has returned from `first_holds_after` (a module's function)
-    until `second` has returned from `second_reaches`, or OVERLAP_SECONDS have passed."""
+    """Run `first` and `second` (each in a session of its own, on its own thread; a writing
+    one but for a `second_reads`): `first` is held once it has returned from
+    `first_holds_after` (a module's function) until `second` has returned from
+    `second_reaches`, or OVERLAP_SECONDS have passed."""
     first_held = threading.Event()
     second_there = threading.Event()
 
@@ -99,19 +104,20 @@ def overlapped(
     hook(second_reaches, "second", second_there.set)
     outcomes = (Outcome(), Outcome())
 
-    def run(change: Callable[[Session], Any], outcome: Outcome) -> None:
+    def run(change: Callable[[Session], Any], outcome: Outcome, writes: bool) -> None:
         try:
-            with sessions(writes=True) as session:
+            with sessions(writes=writes) as session:
                 outcome.value = change(session)
         except BaseException as error:  # reported by the callers' assertions
             outcome.error = error
         finally:
+            outcome.finished_at = time.monotonic()
             outcome.done.set()
 
     threads = [
-        threading.Thread(target=run, args=(change, outcome), name=name)
-        for change, outcome, name in zip(
-            (first, second), outcomes, ("first", "second"), strict=True
+        threading.Thread(target=run, args=(change, outcome, writes), name=name)
+        for change, outcome, name, writes in zip(
+            (first, second), outcomes, ("first", "second"), (True, not second_reads), strict=True
         )
     ]
     threads[0].start()
@@ -362,3 +368,55 @@ def test_an_exercise_renamed_while_a_topic_s_links_are_edited_loses_neither(
             *others,
             added,
         ]
+
+
+def test_reading_a_topic_does_not_wait_for_an_edit_of_an_exercise_it_links(
+    sessions: SessionFactory, editor: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only changes lock what they link: a read is answered while the edit is under way."""
+    with sessions() as session:
+        topic = next(t for t in session.exec(select(Advice)) if t.related_exercises)
+    first, second = overlapped(
+        monkeypatch,
+        sessions,
+        lambda session: content_admin.patch(
+            session,
+            content_admin.EXERCISES,
+            topic.related_exercises[0],
+            {"summary": "Edited."},
+            actor=editor,
+        ),
+        lambda session: advice.get_advice(session=session, slug=topic.slug),
+        first_holds_after=(catalogue, "get_live"),
+        second_reaches=(advice, "to_public"),
+        second_reads=True,
+    )
+    assert (first.status, second.status) == (200, 200)
+    assert second.finished_at < first.finished_at
+
+
+def test_an_edit_is_not_run_again_for_an_error_after_its_commit(
+    sessions: SessionFactory, editor: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running an edit again is for a transaction PostgreSQL ended; once it has committed,
+    a failure in what follows (writing the answer) must not apply it a second time."""
+    answer = exercises.to_public
+    failures: list[int] = []
+
+    def fails_once(row: Exercise) -> Any:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("SELECT ...", {}, _DeadlockError("deadlock detected"))
+        return answer(row)
+
+    monkeypatch.setattr(exercises, "to_public", fails_once)
+    with sessions(writes=True) as session, pytest.raises(OperationalError):
+        content_admin.patch(
+            session, content_admin.EXERCISES, "bird-dog", {"summary": "Once."}, actor=editor
+        )
+    updates = [e for e in audit_of(sessions, "bird-dog") if e.action == "update"]
+    assert len(updates) == 1
+
+
+class _DeadlockError(Exception):
+    sqlstate = "40P01"
