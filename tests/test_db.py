@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Connection, Engine, event, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlmodel import Session, select
 
@@ -30,6 +30,7 @@ from app.db import (
     uuid7,
 )
 from app.models import Exercise, Programme, ProgrammeItem
+from tests.transactions import begins_on, database_error
 
 
 def in_tokyo(session: Session, is_sqlite: bool) -> None:
@@ -142,8 +143,7 @@ def test_sqlite_write_sessions_take_the_write_lock_at_the_start_of_each_transact
     """Every transaction of a writing session (a request that may change something, a CLI
     command) begins holding SQLite's write lock; a reading one takes none."""
     engine = create_db_engine(load_settings(database_url=f"sqlite:///{tmp_path / 'app.db'}"))
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    begun = begins_on(engine)
     try:
         with make(engine) as session:
             for _ in range(2):  # the second transaction too, after a commit
@@ -151,7 +151,7 @@ def test_sqlite_write_sessions_take_the_write_lock_at_the_start_of_each_transact
                 session.commit()
     finally:
         engine.dispose()
-    assert [sql for sql in statements if sql.startswith("BEGIN")] == [begins, begins]
+    assert begun == [begins, begins]
 
 
 def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:
@@ -322,14 +322,6 @@ def test_a_psycopg_without_its_timeout_error_stops_start_up(
         _answering_connection_class.cache_clear()
 
 
-class _DeadlockError(Exception):
-    sqlstate = "40P01"
-
-
-def _dbapi_error(orig: Exception) -> OperationalError:
-    return OperationalError("UPDATE ...", {}, orig)
-
-
 def test_retrying_runs_work_again_when_postgresql_ended_it_and_nothing_else() -> None:
     rollbacks: list[int] = []
     session = SimpleNamespace(rollback=lambda: rollbacks.append(1))
@@ -338,14 +330,14 @@ def test_retrying_runs_work_again_when_postgresql_ended_it_and_nothing_else() ->
     def deadlocked_once() -> str:
         tries.append(1)
         if len(tries) == 1:
-            raise _dbapi_error(_DeadlockError("deadlock detected"))
+            raise database_error("40P01")
         return "saved"
 
     assert retrying(session, deadlocked_once) == "saved"  # type: ignore[arg-type]
     assert (len(tries), len(rollbacks)) == (2, 1)
 
     def always_deadlocked() -> str:
-        raise _dbapi_error(_DeadlockError("deadlock detected"))
+        raise database_error("40P01")
 
     with pytest.raises(OperationalError):
         retrying(session, always_deadlocked)  # type: ignore[arg-type]
@@ -353,7 +345,7 @@ def test_retrying_runs_work_again_when_postgresql_ended_it_and_nothing_else() ->
 
     def broken() -> str:
         tries.append(1)
-        raise _dbapi_error(ValueError("not a conflict"))
+        raise database_error("23505")  # not a conflict that ends a transaction
 
     tries.clear()
     with pytest.raises(OperationalError):

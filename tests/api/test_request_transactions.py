@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app.config import Settings
@@ -21,6 +20,7 @@ from app.main import create_app
 from app.models.clients import Scope
 from app.services import clients
 from app.services.seed import seed_content
+from tests.transactions import begins_on
 
 RUNNER = {
     "subject_id": "runner-3",
@@ -43,17 +43,10 @@ def begins(tmp_path: Path, settings: Settings) -> Iterator[tuple[TestClient, lis
             secret=settings.secret_value,
         )
         session.commit()
-    seen: list[str] = []
-
-    def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
-        if text.startswith("BEGIN"):
-            seen.append(text)
-
     with TestClient(app, headers={"X-API-Key": key}) as client:
         # The key is checked once in its own reading transaction, then remembered a while.
         assert client.get("/assessments").status_code == 200
-        event.listen(engine, "before_cursor_execute", statement)
-        yield client, seen
+        yield client, begins_on(engine)
 
 
 def test_reads_begin_without_the_write_lock(begins: tuple[TestClient, list[str]]) -> None:

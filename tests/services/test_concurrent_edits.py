@@ -26,6 +26,7 @@ from app.errors import ProblemError
 from app.models import Advice, AuditEntry, Exercise, Programme, ProgrammeItem
 from app.models.clients import Principal, Scope
 from app.services import advice, catalogue, clients, content_admin, exercises, seed
+from tests.transactions import database_error
 
 # How long the first change, held after its read, waits for the second to get there too.
 OVERLAP_SECONDS = 1.0
@@ -418,7 +419,7 @@ def test_an_edit_is_not_run_again_for_an_error_after_its_commit(
     def fails_once(row: Exercise) -> Any:
         if not failures:
             failures.append(1)
-            raise OperationalError("SELECT ...", {}, _DeadlockError("deadlock detected"))
+            raise database_error("40P01")
         return answer(row)
 
     monkeypatch.setattr(exercises, "to_public", fails_once)
@@ -428,7 +429,3 @@ def test_an_edit_is_not_run_again_for_an_error_after_its_commit(
         )
     updates = [e for e in audit_of(sessions, "bird-dog") if e.action == "update"]
     assert len(updates) == 1
-
-
-class _DeadlockError(Exception):
-    sqlstate = "40P01"

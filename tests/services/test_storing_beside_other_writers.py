@@ -7,7 +7,7 @@ Real commits, on a database of this test's own."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine, event, func, text
@@ -19,6 +19,7 @@ from app.models.assessments import AssessmentRequest
 from app.models.clients import Principal, Scope
 from app.rules.ruleset import load_ruleset
 from app.services import assessments, clients
+from tests.transactions import begins_on
 
 BATCHES = 60
 REQUEST = AssessmentRequest.model_validate(
@@ -83,20 +84,14 @@ def test_groups_store_while_another_writer_commits(own_engine: Engine, caller: P
 class Transactions:
     """The commits and the BEGIN statements an engine sees."""
 
-    commits: list[str] = field(default_factory=list)
-    begins: list[str] = field(default_factory=list)
+    commits: list[str]
+    begins: list[str]
 
 
 @pytest.fixture
 def transactions(own_engine: Engine) -> Transactions:
-    seen = Transactions()
+    seen = Transactions(commits=[], begins=begins_on(own_engine))
     event.listen(own_engine, "commit", lambda _: seen.commits.append("commit"))
-
-    def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
-        if text.startswith("BEGIN"):
-            seen.begins.append(text)
-
-    event.listen(own_engine, "before_cursor_execute", statement)
     return seen
 
 

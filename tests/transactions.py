@@ -1,0 +1,33 @@
+"""Helpers for the tests of transactions: which ones begin as writers, and PostgreSQL ending
+one to break a deadlock."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
+
+
+def begins_on(engine: Engine) -> list[str]:
+    """A list that fills with every BEGIN statement `engine` sends from now on (on SQLite,
+    `BEGIN` or `BEGIN IMMEDIATE`; psycopg begins PostgreSQL's transactions itself, without
+    one)."""
+    begins: list[str] = []
+
+    def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
+        if text.startswith("BEGIN"):
+            begins.append(text)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    return begins
+
+
+class _DriverError(Exception):
+    def __init__(self, message: str, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def database_error(sqlstate: str) -> OperationalError:
+    """The error SQLAlchemy raises for a driver error with `sqlstate` (40P01: PostgreSQL
+    ended the transaction to break a deadlock)."""
+    return OperationalError("UPDATE ...", {}, _DriverError("from the database", sqlstate))
