@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from operator import is_
@@ -274,49 +274,94 @@ def _number(value: float) -> str:
 
 # --- The evaluation state ------------------------------------------------------------------
 
+# Ranks as plain lookups: this runs many times a request, and an Enum property is a call.
+TRIAGE_RANK = {level: level.rank for level in TriageLevel}
+RUNNING_RANK = {advice: advice.rank for advice in RunningAdvice}
+# The contract's orders, as lookups (iterating an Enum is slow, and this runs per request).
+RED_FLAG_ORDER = tuple(RedFlagCode)
+ACTION_INDEX = {code: index for index, code in enumerate(ActionCode)}
+FACTOR_ORDER = tuple(RiskFactorCode)
 
-@dataclass
+
 class _State:
-    request: AssessmentInput
-    ruleset: Ruleset
-    catalogue: Catalogue
-    parts: _AnswerParts
-    earlier_painful: int
-    severity: Severity
-    triage: TriageLevel = TriageLevel.self_care
-    triage_reason: str = "self_care"
-    running: RunningAdvice = RunningAdvice.continue_
-    running_detail: str = "continue"
-    factors: dict[RiskFactorCode, _Factor] = field(default_factory=dict)
-    actions: dict[ActionCode, Timeframe | None] = field(default_factory=dict)
-    tracing: bool = True
-    traces: list[dict[str, Any]] = field(default_factory=list)
-    _effects: dict[str, Any] = field(default_factory=dict)
+    """One evaluation: the request as the rules read it, and what the rules have set so far.
 
-    @property
-    def any_pain(self) -> bool:
-        return self.severity is not Severity.none
+    When tracing (`explain`), each rule leaves what it read in `inputs`, and the effects
+    below record what it did in `effects`; `assess` turns both into the rule's trace."""
+
+    __slots__ = (
+        "actions",
+        "any_pain",
+        "catalogue",
+        "earlier_painful",
+        "effects",
+        "factors",
+        "inputs",
+        "parts",
+        "red_flags",
+        "request",
+        "ruleset",
+        "running",
+        "running_detail",
+        "severity",
+        "tight_areas",
+        "tracing",
+        "triage",
+        "triage_reason",
+    )
+
+    def __init__(
+        self,
+        request: AssessmentInput,
+        ruleset: Ruleset,
+        catalogue: Catalogue,
+        parts: _AnswerParts,
+        earlier_painful: int,
+        tracing: bool,
+    ) -> None:
+        symptoms = request.symptoms
+        self.request = request
+        self.ruleset = ruleset
+        self.catalogue = catalogue
+        self.parts = parts
+        self.earlier_painful = earlier_painful
+        self.severity = severity_of(symptoms.worst if symptoms else 0, ruleset)
+        self.any_pain = self.severity is not Severity.none
+        reported = symptoms.red_flags if symptoms else ()
+        # The reported red flags, each once, in the contract's order (emergency first).
+        self.red_flags = [code for code in RED_FLAG_ORDER if code in reported] if reported else []
+        self.tight_areas: list[TightArea] = list(symptoms.tight_areas) if symptoms else []
+        self.triage = TriageLevel.self_care
+        self.triage_reason = "self_care"
+        self.running = RunningAdvice.continue_
+        self.running_detail = "continue"
+        self.factors: dict[RiskFactorCode, _Factor] = {}
+        self.actions: dict[ActionCode, Timeframe | None] = {}
+        self.tracing = tracing
+        self.inputs: dict[str, Any] = {}
+        self.effects: dict[str, Any] = {}
 
     # Effects. Each records itself for the rule being evaluated, for the explanation.
 
     def raise_triage(self, level: TriageLevel, reason: str) -> None:
         if self.tracing:
-            self._effects["triage"] = level.value
-        if level.rank > self.triage.rank:
+            self.effects["triage"] = level.value
+        if TRIAGE_RANK[level] > TRIAGE_RANK[self.triage]:
             self.triage, self.triage_reason = level, reason
 
     def tighten_running(self, advice: RunningAdvice, detail: str) -> None:
         if self.tracing:
-            self._effects["running"] = advice.value
-        if advice.rank > self.running.rank:
+            self.effects["running"] = advice.value
+        if RUNNING_RANK[advice] > RUNNING_RANK[self.running]:
             self.running, self.running_detail = advice, detail
 
     def add_actions(self, *codes: ActionCode, timeframe: Timeframe | None = None) -> None:
+        if self.tracing:
+            self.effects.setdefault("actions", []).extend(code.value for code in codes)
+        actions = self.actions
         for code in codes:
-            if self.tracing:
-                self._effects.setdefault("actions", []).append(code.value)
-            if timeframe is not None or code not in self.actions:
-                self.actions[code] = timeframe
+            if timeframe is not None or code not in actions:
+                actions[code] = timeframe
 
     def add_factor(
         self,
@@ -328,18 +373,17 @@ class _State:
         level: RiskLevel | None = None,
     ) -> None:
         if self.tracing:
-            self._effects.setdefault("risk_factors", []).append(code.value)
-        level, head, tail = self.parts.factor(code, level)
-        template = self.parts.template(code, variant)
+            self.effects.setdefault("risk_factors", []).append(code.value)
+        actual, head, template, tail = self.parts.risk_factor(code, level, variant)
         # A RiskFactor's JSON, written around the parts that vary (a test holds it to the
         # model's own serialisation).
         self.factors[code] = _Factor(
             code,
-            level,
+            actual,
             b"".join(
                 (
                     head,
-                    to_json(template.format(**(values or {}))),
+                    to_json(template.format_map(values or {})),
                     b',"evidence":',
                     to_json(evidence),
                     tail,
@@ -347,226 +391,188 @@ class _State:
             ),
         )
 
-    def evaluate(
-        self,
-        rule: str,
-        name: str,
-        description: str,
-        inputs: Callable[[], dict[str, Any]],
-        thresholds: Iterable[str],
-        apply: Callable[[], bool],
-    ) -> None:
-        """Run a rule's `apply`; when tracing, record what it read, the thresholds it used
-        and what it did. `inputs` is called only when tracing, after `apply`: it reads
-        nothing that `apply` changes."""
-        if not self.tracing:
-            apply()
-            return
-        self._effects = {}
-        fired = apply()
-        # The shape of RuleTrace, kept as plain data (see Evaluation.trace).
-        self.traces.append(
-            {
-                "rule": rule,
-                "name": name,
-                "description": description,
-                "fired": fired,
-                "inputs": _jsonable(inputs()),
-                "thresholds": {t: self.ruleset.threshold(t) for t in thresholds},
-                "effects": self._effects if fired else {},
-            }
-        )
-
 
 # --- The rules, in the contract's numbering --------------------------------------------------
 
 
-# The contract's orders, as lookups (iterating an Enum is slow, and this runs per request).
-RED_FLAG_ORDER = tuple(RedFlagCode)
-ACTION_INDEX = {code: index for index, code in enumerate(ActionCode)}
-FACTOR_INDEX = {code: index for index, code in enumerate(RiskFactorCode)}
+class Rule(NamedTuple):
+    """One rule: its number and name in the contract, what it does, the ruleset thresholds
+    it compares against, and `check`, which applies it to an evaluation and says whether it
+    fired (when tracing, it leaves what it read in `state.inputs`, before it changes
+    anything)."""
+
+    number: str
+    name: str
+    description: str
+    thresholds: tuple[str, ...]
+    check: Callable[[_State], bool]
 
 
-def _red_flags(state: _State) -> list[RedFlagCode]:
-    """The reported red flags, each once, in the contract's order (emergency first)."""
-    reported = state.request.symptoms.red_flags if state.request.symptoms else ()
-    if not reported:
-        return []
-    return [code for code in RED_FLAG_ORDER if code in reported]
+def rule(
+    number: str, name: str, description: str, *thresholds: str
+) -> Callable[[Callable[[_State], bool]], Rule]:
+    """Declare the function below as rule `number`."""
+
+    def declare(check: Callable[[_State], bool]) -> Rule:
+        return Rule(number, name, description, thresholds, check)
+
+    return declare
+
+
+def _refer_to_physiotherapist(
+    state: _State,
+    code: RiskFactorCode,
+    evidence: Evidence,
+    values: dict[str, Any] | None = None,
+) -> None:
+    """A risk factor for a physiotherapist to look at: the factor, triage `see_physio` for
+    that reason (each such reason is named after its factor), and the action."""
+    state.add_factor(code, evidence, values=values)
+    state.raise_triage(TriageLevel.see_physio, code.value)
+    state.add_actions(ActionCode.see_physiotherapist)
 
 
 def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
-    return [c for c in _red_flags(state) if state.ruleset.red_flag(c).level is level]
+    return [c for c in state.red_flags if state.ruleset.red_flag(c).level is level]
 
 
-def rule_1_emergency_red_flags(state: _State) -> None:
-    flags = _flags_at(state, RedFlagLevel.emergency)
-
-    def apply() -> bool:
-        if not flags:
-            return False
-        state.raise_triage(TriageLevel.emergency, "emergency")
-        state.tighten_running(RunningAdvice.stop, "red_flag")
-        state.add_actions(ActionCode.seek_emergency_care)
-        return True
-
-    state.evaluate(
-        "R1",
-        "emergency_red_flags",
-        "Any emergency red flag: emergency care now; nothing is listed above it.",
-        lambda: {"emergency_red_flags": [f.value for f in flags]},
-        (),
-        apply,
-    )
+@rule(
+    "R1",
+    "emergency_red_flags",
+    "Any emergency red flag: emergency care now; nothing is listed above it.",
+)
+def rule_1_emergency_red_flags(state: _State) -> bool:
+    flags = _flags_at(state, RedFlagLevel.emergency) if state.red_flags else []
+    if state.tracing:
+        state.inputs = {"emergency_red_flags": [f.value for f in flags]}
+    if not flags:
+        return False
+    state.raise_triage(TriageLevel.emergency, "emergency")
+    state.tighten_running(RunningAdvice.stop, "red_flag")
+    state.add_actions(ActionCode.seek_emergency_care)
+    return True
 
 
-def rule_2_urgent_red_flags(state: _State) -> None:
-    urgent = _flags_at(state, RedFlagLevel.urgent)
-    emergency = _flags_at(state, RedFlagLevel.emergency)
-
-    def apply() -> bool:
-        if not urgent or emergency:
-            return False
-        state.raise_triage(TriageLevel.urgent, "urgent")
-        state.tighten_running(RunningAdvice.stop, "red_flag")
-        state.add_actions(ActionCode.see_doctor_urgently)
-        return True
-
-    state.evaluate(
-        "R2",
-        "urgent_red_flags",
-        "Else any urgent red flag: see a doctor today.",
-        lambda: {
+@rule("R2", "urgent_red_flags", "Else any urgent red flag: see a doctor today.")
+def rule_2_urgent_red_flags(state: _State) -> bool:
+    urgent = _flags_at(state, RedFlagLevel.urgent) if state.red_flags else []
+    emergency = _flags_at(state, RedFlagLevel.emergency) if state.red_flags else []
+    if state.tracing:
+        state.inputs = {
             "urgent_red_flags": [f.value for f in urgent],
             "emergency_red_flags": len(emergency),
-        },
-        (),
-        apply,
-    )
+        }
+    if not urgent or emergency:
+        return False
+    state.raise_triage(TriageLevel.urgent, "urgent")
+    state.tighten_running(RunningAdvice.stop, "red_flag")
+    state.add_actions(ActionCode.see_doctor_urgently)
+    return True
 
 
-def rule_3_acute_episode(state: _State) -> None:
+@rule(
+    "R3",
+    "acute_episode",
+    "Severe pain or a locked-up back (with pain): an acute episode; stop running.",
+)
+def rule_3_acute_episode(state: _State) -> bool:
     symptoms = state.request.symptoms
     locked_up = bool(symptoms and symptoms.locked_up)
     severe = state.severity is Severity.severe
     activities = state.request.activities
     loads = bool(activities and (activities.weight_training or activities.high_impact_classes))
-
-    def apply() -> bool:
-        if not state.any_pain or not (severe or locked_up):
-            return False
-        assert symptoms is not None
-        variant = "both" if severe and locked_up else ("severe" if severe else "locked_up")
-        state.add_factor(
-            RiskFactorCode.acute_episode,
-            {
-                "pain_now": symptoms.pain_now,
-                "pain_worst_24h": symptoms.pain_worst_24h,
-                "severity": state.severity.value,
-                "locked_up": locked_up,
-            },
-            variant=variant,
-            values={"pain": symptoms.worst},
-        )
-        state.tighten_running(RunningAdvice.stop, "acute_episode")
-        state.raise_triage(TriageLevel.see_physio, "acute_episode")
-        state.add_actions(
-            ActionCode.stay_calm, ActionCode.gentle_stretching, ActionCode.see_physiotherapist
-        )
-        if loads:
-            state.add_actions(ActionCode.avoid_weights_and_high_impact)
-        return True
-
-    state.evaluate(
-        "R3",
-        "acute_episode",
-        "Severe pain or a locked-up back (with pain): an acute episode; stop running.",
-        lambda: {
+    if state.tracing:
+        state.inputs = {
             "severity": state.severity.value,
             "locked_up": locked_up,
             "weight_training_or_high_impact": loads,
-        },
-        (),
-        apply,
-    )
-
-
-def rule_4_moderate_pain(state: _State) -> None:
-    def apply() -> bool:
-        if state.severity is not Severity.moderate:
-            return False
-        state.tighten_running(RunningAdvice.pause, "moderate_pain")
-        state.raise_triage(TriageLevel.see_physio, "moderate_pain")
-        state.add_actions(ActionCode.gentle_stretching, ActionCode.stay_mobile_change_position)
-        return True
-
-    state.evaluate(
-        "R4",
-        "moderate_pain",
-        "Moderate pain: pause running; see a physiotherapist.",
-        lambda: {"severity": state.severity.value},
-        (),
-        apply,
-    )
-
-
-def _load_factor_fired(state: _State) -> bool:
-    return any(code in state.factors for code in LOAD_FACTORS)
-
-
-def rule_5_mild_pain(state: _State) -> None:
-    def apply() -> bool:
-        if state.severity is not Severity.mild:
-            return False
-        state.raise_triage(TriageLevel.self_care, "self_care")
-        if _load_factor_fired(state):
-            state.tighten_running(RunningAdvice.reduce, "load_and_mild_pain")
-        else:
-            state.tighten_running(RunningAdvice.continue_, "continue")
-        state.add_actions(ActionCode.gentle_stretching, ActionCode.core_and_postural_work)
-        return True
-
-    state.evaluate(
-        "R5",
-        "mild_pain",
-        "Mild pain: self-care; reduce running if a training-load factor fired.",
-        lambda: {
+        }
+    if not state.any_pain or not (severe or locked_up):
+        return False
+    assert symptoms is not None
+    variant = "both" if severe and locked_up else ("severe" if severe else "locked_up")
+    state.add_factor(
+        RiskFactorCode.acute_episode,
+        {
+            "pain_now": symptoms.pain_now,
+            "pain_worst_24h": symptoms.pain_worst_24h,
             "severity": state.severity.value,
-            "training_load_factors": [c.value for c in LOAD_FACTORS if c in state.factors],
+            "locked_up": locked_up,
         },
-        (),
-        apply,
+        variant=variant,
+        values={"pain": symptoms.worst},
     )
+    state.tighten_running(RunningAdvice.stop, "acute_episode")
+    state.raise_triage(TriageLevel.see_physio, "acute_episode")
+    state.add_actions(
+        ActionCode.stay_calm, ActionCode.gentle_stretching, ActionCode.see_physiotherapist
+    )
+    if loads:
+        state.add_actions(ActionCode.avoid_weights_and_high_impact)
+    return True
 
 
-def rule_6_no_pain(state: _State) -> None:
+@rule("R4", "moderate_pain", "Moderate pain: pause running; see a physiotherapist.")
+def rule_4_moderate_pain(state: _State) -> bool:
+    if state.tracing:
+        state.inputs = {"severity": state.severity.value}
+    if state.severity is not Severity.moderate:
+        return False
+    state.tighten_running(RunningAdvice.pause, "moderate_pain")
+    state.raise_triage(TriageLevel.see_physio, "moderate_pain")
+    state.add_actions(ActionCode.gentle_stretching, ActionCode.stay_mobile_change_position)
+    return True
+
+
+@rule(
+    "R5",
+    "mild_pain",
+    "Mild pain: self-care; reduce running if a training-load factor fired.",
+)
+def rule_5_mild_pain(state: _State) -> bool:
+    factors = state.factors
+    if state.tracing:
+        state.inputs = {
+            "severity": state.severity.value,
+            "training_load_factors": [c.value for c in LOAD_FACTORS if c in factors],
+        }
+    if state.severity is not Severity.mild:
+        return False
+    state.raise_triage(TriageLevel.self_care, "self_care")
+    if any(code in factors for code in LOAD_FACTORS):
+        state.tighten_running(RunningAdvice.reduce, "load_and_mild_pain")
+    else:
+        state.tighten_running(RunningAdvice.continue_, "continue")
+    state.add_actions(ActionCode.gentle_stretching, ActionCode.core_and_postural_work)
+    return True
+
+
+@rule("R6", "no_pain", "No pain: prevention; reduce running only for a high volume spike.")
+def rule_6_no_pain(state: _State) -> bool:
     spike = state.factors.get(RiskFactorCode.training_volume_spike)
     high_spike = spike is not None and spike.level is RiskLevel.high
-
-    def apply() -> bool:
-        if state.severity is not Severity.none:
-            return False
-        state.raise_triage(TriageLevel.self_care, "self_care")
-        if high_spike:
-            state.tighten_running(RunningAdvice.reduce, "high_spike")
-        else:
-            state.tighten_running(RunningAdvice.continue_, "continue")
-        return True
-
-    state.evaluate(
-        "R6",
-        "no_pain",
-        "No pain: prevention; reduce running only for a high volume spike.",
-        lambda: {"severity": state.severity.value, "high_volume_spike": high_spike},
-        (),
-        apply,
-    )
+    if state.tracing:
+        state.inputs = {"severity": state.severity.value, "high_volume_spike": high_spike}
+    if state.any_pain:
+        return False
+    state.raise_triage(TriageLevel.self_care, "self_care")
+    if high_spike:
+        state.tighten_running(RunningAdvice.reduce, "high_spike")
+    else:
+        state.tighten_running(RunningAdvice.continue_, "continue")
+    return True
 
 
-def rule_7_load_ratio(state: _State) -> None:
+@rule(
+    "R7",
+    "training_load_ratio",
+    "Weekly distance against the 4-week baseline above the moderate or high ratio; a "
+    "baseline of 0 with running this week is a high spike.",
+    "load_ratio_moderate",
+    "load_ratio_high",
+)
+def rule_7_load_ratio(state: _State) -> bool:
     training = state.request.training
-    moderate = state.ruleset.threshold("load_ratio_moderate")
-    high = state.ruleset.threshold("load_ratio_high")
     weekly = training.weekly_distance_km if training else None
     baseline = training.baseline_weekly_distance_km if training else None
     # Compared unrounded (1.1001 is above 1.1); rounded only where it is shown.
@@ -574,360 +580,315 @@ def rule_7_load_ratio(state: _State) -> None:
     if exact is not None and not math.isfinite(exact):
         exact = None  # a baseline too small to divide by: as good as none (below)
     ratio = round(exact, 3) if exact is not None else None
-
-    def apply() -> bool:
-        if weekly is None or baseline is None:
+    if state.tracing:
+        state.inputs = {
+            "weekly_distance_km": weekly,
+            "baseline_weekly_distance_km": baseline,
+            "load_ratio": ratio,
+        }
+    if weekly is None or baseline is None:
+        return False
+    if baseline == 0 or exact is None:
+        if weekly == 0:
             return False
-        if baseline == 0 or exact is None:
-            if weekly == 0:
-                return False
-            level, variant = RiskLevel.high, "from_zero"
-        elif exact is not None and exact > high:
-            level, variant = RiskLevel.high, "ratio"
-        elif exact is not None and exact > moderate:
-            level, variant = RiskLevel.moderate, "ratio"
-        else:
-            return False
-        state.add_factor(
-            RiskFactorCode.training_volume_spike,
-            {
-                "weekly_distance_km": weekly,
-                "baseline_weekly_distance_km": baseline,
-                "load_ratio": ratio,
-            },
-            variant=variant,
-            level=level,
-            values={
-                "weekly_distance_km": _number(weekly),
-                "baseline_weekly_distance_km": _number(baseline),
-                "load_ratio": f"{ratio:.2f}" if ratio is not None else "",
-            },
-        )
-        state.add_actions(ActionCode.reduce_training_load, ActionCode.plan_gradual_progression)
-        return True
-
-    state.evaluate(
-        "R7",
-        "training_load_ratio",
-        "Weekly distance against the 4-week baseline above the moderate or high ratio; a "
-        "baseline of 0 with running this week is a high spike.",
-        lambda: {
+        level, variant = RiskLevel.high, "from_zero"
+    elif exact > state.ruleset.threshold("load_ratio_high"):
+        level, variant = RiskLevel.high, "ratio"
+    elif exact > state.ruleset.threshold("load_ratio_moderate"):
+        level, variant = RiskLevel.moderate, "ratio"
+    else:
+        return False
+    state.add_factor(
+        RiskFactorCode.training_volume_spike,
+        {
             "weekly_distance_km": weekly,
             "baseline_weekly_distance_km": baseline,
             "load_ratio": ratio,
         },
-        ("load_ratio_moderate", "load_ratio_high"),
-        apply,
-    )
-
-
-def rule_8_intensity_and_type(state: _State) -> None:
-    training = state.request.training
-    increased = bool(training and training.intensity_change is IntensityChange.increased)
-    speed = bool(training and training.added_speed_sessions)
-    new_type = bool(training and training.new_training_type)
-
-    def apply() -> bool:
-        if not (increased or speed or new_type):
-            return False
-        if increased or speed:
-            variant = (
-                "both" if increased and speed else ("intensity" if increased else "speed_sessions")
-            )
-            state.add_factor(
-                RiskFactorCode.intensity_increase,
-                {
-                    "intensity_change": training.intensity_change.value if training else None,
-                    "added_speed_sessions": speed,
-                },
-                variant=variant,
-            )
-        if new_type:
-            state.add_factor(RiskFactorCode.training_type_change, {"new_training_type": True})
-        state.add_actions(ActionCode.plan_gradual_progression)
-        return True
-
-    state.evaluate(
-        "R8",
-        "intensity_and_training_type",
-        "Intensity increased or speed sessions added; or a new kind of training.",
-        lambda: {
-            "intensity_change": training.intensity_change.value if training else None,
-            "added_speed_sessions": speed,
-            "new_training_type": new_type,
+        variant=variant,
+        level=level,
+        values={
+            "weekly_distance_km": _number(weekly),
+            "baseline_weekly_distance_km": _number(baseline),
+            "load_ratio": f"{ratio:.2f}" if ratio is not None else "",
         },
-        (),
-        apply,
     )
+    state.add_actions(ActionCode.reduce_training_load, ActionCode.plan_gradual_progression)
+    return True
 
 
-def rule_9_sitting(state: _State) -> None:
+@rule(
+    "R8",
+    "intensity_and_training_type",
+    "Intensity increased or speed sessions added; or a new kind of training.",
+)
+def rule_8_intensity_and_type(state: _State) -> bool:
+    training = state.request.training
+    if state.tracing:
+        state.inputs = {
+            "intensity_change": training.intensity_change.value if training else None,
+            "added_speed_sessions": bool(training and training.added_speed_sessions),
+            "new_training_type": bool(training and training.new_training_type),
+        }
+    if training is None:
+        return False
+    increased = training.intensity_change is IntensityChange.increased
+    speed = training.added_speed_sessions
+    new_type = training.new_training_type
+    if not (increased or speed or new_type):
+        return False
+    if increased or speed:
+        variant = (
+            "both" if increased and speed else ("intensity" if increased else "speed_sessions")
+        )
+        state.add_factor(
+            RiskFactorCode.intensity_increase,
+            {
+                "intensity_change": training.intensity_change.value,
+                "added_speed_sessions": speed,
+            },
+            variant=variant,
+        )
+    if new_type:
+        state.add_factor(RiskFactorCode.training_type_change, {"new_training_type": True})
+    state.add_actions(ActionCode.plan_gradual_progression)
+    return True
+
+
+@rule(
+    "R9",
+    "sitting",
+    "Long seated hours or a long unbroken bout: prolonged sitting; running straight after "
+    "sitting: sit then run.",
+    "sitting_hours_per_day",
+    "sitting_bout_minutes",
+)
+def rule_9_sitting(state: _State) -> bool:
     sitting = state.request.sitting
-    hours_limit = state.ruleset.threshold("sitting_hours_per_day")
-    bout_limit = state.ruleset.threshold("sitting_bout_minutes")
     hours = sitting.hours_per_day if sitting else None
     bout = sitting.longest_bout_minutes if sitting else None
-    long_hours = hours is not None and hours >= hours_limit
-    long_bout = bout is not None and bout >= bout_limit
     straight = bool(sitting and sitting.runs_straight_after_sitting)
-
-    def apply() -> bool:
-        if not (long_hours or long_bout or straight):
-            return False
-        if long_hours or long_bout:
-            variant = "both" if long_hours and long_bout else ("hours" if long_hours else "bout")
-            state.add_factor(
-                RiskFactorCode.prolonged_sitting,
-                {"hours_per_day": hours, "longest_bout_minutes": bout},
-                variant=variant,
-                values={
-                    "hours_per_day": _number(hours) if hours is not None else "",
-                    "longest_bout_minutes": bout if bout is not None else "",
-                },
-            )
-            state.add_actions(ActionCode.stay_mobile_change_position)
-        if straight:
-            state.add_factor(RiskFactorCode.sit_then_run, {"runs_straight_after_sitting": True})
-            state.add_actions(ActionCode.mobilise_before_running)
-        return True
-
-    state.evaluate(
-        "R9",
-        "sitting",
-        "Long seated hours or a long unbroken bout: prolonged sitting; running straight after "
-        "sitting: sit then run.",
-        lambda: {
+    if state.tracing:
+        state.inputs = {
             "hours_per_day": hours,
             "longest_bout_minutes": bout,
             "runs_straight_after_sitting": straight,
-        },
-        ("sitting_hours_per_day", "sitting_bout_minutes"),
-        apply,
-    )
-
-
-def _tight_areas(state: _State) -> list[TightArea]:
-    return list(state.request.symptoms.tight_areas) if state.request.symptoms else []
-
-
-def rule_10_tightness(state: _State) -> None:
-    areas = _tight_areas(state)
-
-    def apply() -> bool:
-        if not areas:
-            return False
-        names = state.ruleset.area_names
+        }
+    threshold = state.ruleset.threshold
+    long_hours = hours is not None and hours >= threshold("sitting_hours_per_day")
+    long_bout = bout is not None and bout >= threshold("sitting_bout_minutes")
+    if not (long_hours or long_bout or straight):
+        return False
+    if long_hours or long_bout:
+        variant = "both" if long_hours and long_bout else ("hours" if long_hours else "bout")
         state.add_factor(
-            RiskFactorCode.myofascial_tension,
-            {"tight_areas": [a.value for a in areas]},
-            values={"areas": ", ".join(names[a] for a in areas)},
+            RiskFactorCode.prolonged_sitting,
+            {"hours_per_day": hours, "longest_bout_minutes": bout},
+            variant=variant,
+            values={
+                "hours_per_day": _number(hours) if hours is not None else "",
+                "longest_bout_minutes": bout if bout is not None else "",
+            },
         )
-        state.add_actions(ActionCode.stretch_and_foam_roll)
-        return True
+        state.add_actions(ActionCode.stay_mobile_change_position)
+    if straight:
+        state.add_factor(RiskFactorCode.sit_then_run, {"runs_straight_after_sitting": True})
+        state.add_actions(ActionCode.mobilise_before_running)
+    return True
 
-    state.evaluate(
-        "R10",
-        "muscle_tightness",
-        "Tight areas reported: myofascial tension; stretch and foam roll those areas.",
-        lambda: {"tight_areas": [a.value for a in areas]},
-        (),
-        apply,
+
+@rule(
+    "R10",
+    "muscle_tightness",
+    "Tight areas reported: myofascial tension; stretch and foam roll those areas.",
+)
+def rule_10_tightness(state: _State) -> bool:
+    areas = state.tight_areas
+    if state.tracing:
+        state.inputs = {"tight_areas": [a.value for a in areas]}
+    if not areas:
+        return False
+    names = state.ruleset.area_names
+    state.add_factor(
+        RiskFactorCode.myofascial_tension,
+        {"tight_areas": [a.value for a in areas]},
+        values={"areas": ", ".join([names[a] for a in areas])},
     )
+    state.add_actions(ActionCode.stretch_and_foam_roll)
+    return True
 
 
-def rule_11_lifting(state: _State) -> None:
+@rule(
+    "R11",
+    "lifting_related_onset",
+    "Pain that began with lifting (possible facet joint irritation): see a physiotherapist.",
+)
+def rule_11_lifting(state: _State) -> bool:
     lifting = bool(state.request.symptoms and state.request.symptoms.after_lifting)
-
-    def apply() -> bool:
-        if not (lifting and state.any_pain):
-            return False
-        state.add_factor(
-            RiskFactorCode.lifting_related_onset,
-            {"after_lifting": True, "severity": state.severity.value},
-        )
-        state.raise_triage(TriageLevel.see_physio, "lifting_related_onset")
-        state.add_actions(ActionCode.see_physiotherapist)
-        return True
-
-    state.evaluate(
-        "R11",
-        "lifting_related_onset",
-        "Pain that began with lifting (possible facet joint irritation): see a physiotherapist.",
-        lambda: {"after_lifting": lifting, "severity": state.severity.value},
-        (),
-        apply,
+    if state.tracing:
+        state.inputs = {"after_lifting": lifting, "severity": state.severity.value}
+    if not (lifting and state.any_pain):
+        return False
+    _refer_to_physiotherapist(
+        state,
+        RiskFactorCode.lifting_related_onset,
+        {"after_lifting": True, "severity": state.severity.value},
     )
+    return True
 
 
-def rule_12_persistent(state: _State) -> None:
+@rule(
+    "R12",
+    "persistent_symptoms",
+    "Pain for longer than the persistent-duration threshold: see a physiotherapist.",
+    "persistent_duration_days",
+)
+def rule_12_persistent(state: _State) -> bool:
     days = state.request.symptoms.duration_days if state.request.symptoms else None
-    limit = state.ruleset.threshold("persistent_duration_days")
-
-    def apply() -> bool:
-        if not (state.any_pain and days is not None and days > limit):
-            return False
-        state.add_factor(
-            RiskFactorCode.persistent_symptoms,
-            {"duration_days": days},
-            values={"duration_days": days},
-        )
-        state.raise_triage(TriageLevel.see_physio, "persistent_symptoms")
-        state.add_actions(ActionCode.see_physiotherapist)
-        return True
-
-    state.evaluate(
-        "R12",
-        "persistent_symptoms",
-        "Pain for longer than the persistent-duration threshold: see a physiotherapist.",
-        lambda: {"duration_days": days, "severity": state.severity.value},
-        ("persistent_duration_days",),
-        apply,
+    if state.tracing:
+        state.inputs = {"duration_days": days, "severity": state.severity.value}
+    if not (
+        state.any_pain
+        and days is not None
+        and days > state.ruleset.threshold("persistent_duration_days")
+    ):
+        return False
+    _refer_to_physiotherapist(
+        state,
+        RiskFactorCode.persistent_symptoms,
+        {"duration_days": days},
+        values={"duration_days": days},
     )
+    return True
 
 
-def rule_13_core_control(state: _State) -> None:
+@rule(
+    "R13",
+    "core_control",
+    "New to running, or pain while training harder: core and posture work.",
+    "new_runner_months",
+)
+def rule_13_core_control(state: _State) -> bool:
     training = state.request.training
     months = training.running_experience_months if training else None
-    limit = state.ruleset.threshold("new_runner_months")
-    new_runner = months is not None and months < limit
-    pushing = state.any_pain and RiskFactorCode.intensity_increase in state.factors
-
-    def apply() -> bool:
-        if not (new_runner or pushing):
-            return False
-        variant = (
-            "both" if new_runner and pushing else ("new_runner" if new_runner else "pushing_hard")
-        )
-        state.add_factor(
-            RiskFactorCode.core_control,
-            {
-                "running_experience_months": months,
-                "intensity_increase": RiskFactorCode.intensity_increase in state.factors,
-                "severity": state.severity.value,
-            },
-            variant=variant,
-            values={"running_experience_months": months if months is not None else ""},
-        )
-        state.add_actions(ActionCode.core_and_postural_work)
-        return True
-
-    state.evaluate(
-        "R13",
-        "core_control",
-        "New to running, or pain while training harder: core and posture work.",
-        lambda: {
+    harder = RiskFactorCode.intensity_increase in state.factors
+    if state.tracing:
+        state.inputs = {
             "running_experience_months": months,
-            "intensity_increase": RiskFactorCode.intensity_increase in state.factors,
+            "intensity_increase": harder,
+            "severity": state.severity.value,
+        }
+    new_runner = months is not None and months < state.ruleset.threshold("new_runner_months")
+    pushing = state.any_pain and harder
+    if not (new_runner or pushing):
+        return False
+    variant = "both" if new_runner and pushing else ("new_runner" if new_runner else "pushing_hard")
+    state.add_factor(
+        RiskFactorCode.core_control,
+        {
+            "running_experience_months": months,
+            "intensity_increase": harder,
             "severity": state.severity.value,
         },
-        ("new_runner_months",),
-        apply,
+        variant=variant,
+        values={"running_experience_months": months if months is not None else ""},
     )
+    state.add_actions(ActionCode.core_and_postural_work)
+    return True
 
 
-def rule_14_recurrence(state: _State) -> None:
+@rule(
+    "R14",
+    "recurrent_episodes",
+    "Reported recurrence, or enough earlier painful assessments of the subject within the "
+    "history window.",
+    "history_painful_assessments",
+    "history_window_days",
+)
+def rule_14_recurrence(state: _State) -> bool:
     reported = bool(state.request.symptoms and state.request.symptoms.recurrent)
-    needed = state.ruleset.threshold("history_painful_assessments")
-    from_history = state.earlier_painful >= needed
-
-    def apply() -> bool:
-        if not (reported or from_history):
-            return False
-        variant = "both" if reported and from_history else ("reported" if reported else "history")
-        state.add_factor(
-            RiskFactorCode.recurrent_episodes,
-            {
-                "recurrent": reported,
-                "earlier_painful_assessments": state.earlier_painful,
-                "history_window_days": int(state.ruleset.threshold("history_window_days")),
-            },
-            variant=variant,
-            values={"earlier_painful_assessments": state.earlier_painful},
-        )
-        state.add_actions(ActionCode.running_technique_analysis, ActionCode.strength_training)
-        return True
-
-    state.evaluate(
-        "R14",
-        "recurrent_episodes",
-        "Reported recurrence, or enough earlier painful assessments of the subject within the "
-        "history window.",
-        lambda: {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful},
-        ("history_painful_assessments", "history_window_days"),
-        apply,
+    if state.tracing:
+        state.inputs = {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful}
+    threshold = state.ruleset.threshold
+    from_history = state.earlier_painful >= threshold("history_painful_assessments")
+    if not (reported or from_history):
+        return False
+    variant = "both" if reported and from_history else ("reported" if reported else "history")
+    state.add_factor(
+        RiskFactorCode.recurrent_episodes,
+        {
+            "recurrent": reported,
+            "earlier_painful_assessments": state.earlier_painful,
+            "history_window_days": int(threshold("history_window_days")),
+        },
+        variant=variant,
+        values={"earlier_painful_assessments": state.earlier_painful},
     )
+    state.add_actions(ActionCode.running_technique_analysis, ActionCode.strength_training)
+    return True
 
 
-def rule_15_leg_symptoms(state: _State) -> None:
+@rule(
+    "R15",
+    "radiating_leg_pain",
+    "Symptoms spreading below the knee: see a physiotherapist.",
+)
+def rule_15_leg_symptoms(state: _State) -> bool:
     symptoms = state.request.symptoms
     leg = symptoms.leg_symptoms if symptoms else LegSymptoms.none
-
-    def apply() -> bool:
-        if leg is not LegSymptoms.below_knee:
-            return False
-        state.add_factor(RiskFactorCode.radiating_leg_pain, {"leg_symptoms": leg.value})
-        state.raise_triage(TriageLevel.see_physio, "radiating_leg_pain")
-        state.add_actions(ActionCode.see_physiotherapist)
-        return True
-
-    state.evaluate(
-        "R15",
-        "radiating_leg_pain",
-        "Symptoms spreading below the knee: see a physiotherapist.",
-        lambda: {"leg_symptoms": leg.value},
-        (),
-        apply,
-    )
+    if state.tracing:
+        state.inputs = {"leg_symptoms": leg.value}
+    if leg is not LegSymptoms.below_knee:
+        return False
+    _refer_to_physiotherapist(state, RiskFactorCode.radiating_leg_pain, {"leg_symptoms": leg.value})
+    return True
 
 
-def rule_16_age(state: _State) -> None:
+@rule(
+    "R16",
+    "age_over_50_new_episode",
+    "At or over the age threshold, in pain, and not a recurrence: a clinician should look.",
+    "age_new_episode_years",
+)
+def rule_16_age(state: _State) -> bool:
     age = state.request.age_years
-    limit = state.ruleset.threshold("age_new_episode_years")
     recurrent = RiskFactorCode.recurrent_episodes in state.factors
-
-    def apply() -> bool:
-        if age is None or age < limit or not state.any_pain or recurrent:
-            return False
-        state.add_factor(
-            RiskFactorCode.age_over_50_new_episode,
-            {"age_years": age, "severity": state.severity.value},
-            values={"age_years": age},
-        )
-        state.raise_triage(TriageLevel.see_physio, "age_over_50_new_episode")
-        state.add_actions(ActionCode.see_physiotherapist)
-        return True
-
-    state.evaluate(
-        "R16",
-        "age_over_50_new_episode",
-        "At or over the age threshold, in pain, and not a recurrence: a clinician should look.",
-        lambda: {
+    if state.tracing:
+        state.inputs = {
             "age_years": age,
             "severity": state.severity.value,
             "recurrent_episodes": recurrent,
-        },
-        ("age_new_episode_years",),
-        apply,
+        }
+    if (
+        age is None
+        or age < state.ruleset.threshold("age_new_episode_years")
+        or not state.any_pain
+        or recurrent
+    ):
+        return False
+    _refer_to_physiotherapist(
+        state,
+        RiskFactorCode.age_over_50_new_episode,
+        {"age_years": age, "severity": state.severity.value},
+        values={"age_years": age},
     )
+    return True
 
 
-def rule_17_any_pain(state: _State) -> None:
-    def apply() -> bool:
-        if not state.any_pain:
-            return False
-        state.add_actions(ActionCode.stay_calm, ActionCode.see_physiotherapist)
-        state.add_actions(*LONG_TERM_ACTIONS, timeframe=Timeframe.ongoing)
-        return True
-
-    state.evaluate(
-        "R17",
-        "any_pain",
-        "Any pain: stay calm, see a physiotherapist, and the long-term trio (stretch and foam "
-        "roll, strength, gradual progression) as ongoing.",
-        lambda: {"severity": state.severity.value},
-        (),
-        apply,
-    )
+@rule(
+    "R17",
+    "any_pain",
+    "Any pain: stay calm, see a physiotherapist, and the long-term trio (stretch and foam "
+    "roll, strength, gradual progression) as ongoing.",
+)
+def rule_17_any_pain(state: _State) -> bool:
+    if state.tracing:
+        state.inputs = {"severity": state.severity.value}
+    if not state.any_pain:
+        return False
+    state.add_actions(ActionCode.stay_calm, ActionCode.see_physiotherapist)
+    state.add_actions(*LONG_TERM_ACTIONS, timeframe=Timeframe.ongoing)
+    return True
 
 
 # Evaluation order: red flags first; load factors before the pain rules that read them;
@@ -951,6 +912,8 @@ RULES = (
     rule_6_no_pain,
     rule_17_any_pain,
 )
+# The rules as the trace lists them: by number.
+RULES_BY_NUMBER = tuple(sorted(RULES, key=lambda r: int(r.number[1:])))
 
 
 # --- Exercise links ---------------------------------------------------------------------------
@@ -1004,7 +967,7 @@ def _action(
     definition = state.ruleset.action(code)
     acute = RiskFactorCode.acute_episode in state.factors
     spec = definition.acute_links if acute and definition.acute_links else definition.links
-    areas = _tight_areas(state) if spec and code is ActionCode.stretch_and_foam_roll else ()
+    areas = state.tight_areas if spec and code is ActionCode.stretch_and_foam_roll else ()
     return state.catalogue.action(
         code, definition, priority=priority, timeframe=timeframe, spec=spec, areas=areas
     )
@@ -1034,7 +997,7 @@ def _actions_json(state: _State) -> bytes:
         tuple(actions.items()),
         _physio_timeframe(state) if ActionCode.see_physiotherapist in actions else None,
         RiskFactorCode.acute_episode in state.factors,
-        tuple(_tight_areas(state)) if ActionCode.stretch_and_foam_roll in actions else (),
+        tuple(state.tight_areas) if ActionCode.stretch_and_foam_roll in actions else (),
     )
     return state.catalogue.action_list(
         state.ruleset, key, lambda: b",".join(json for _, json in _actions(state))
@@ -1079,6 +1042,9 @@ class _AnswerParts:
             tuple[RiskFactorCode, RiskLevel | None], tuple[RiskLevel, bytes, bytes]
         ] = {}
         self._templates: dict[tuple[RiskFactorCode, str | None], str] = {}
+        self._risk_factors: dict[
+            tuple[RiskFactorCode, RiskLevel | None, str | None], tuple[RiskLevel, bytes, str, bytes]
+        ] = {}
 
     def factor(
         self, code: RiskFactorCode, level: RiskLevel | None
@@ -1106,6 +1072,18 @@ class _AnswerParts:
             assert template is not None  # guaranteed by check_templates
             self._templates[(code, variant)] = template
         return template
+
+    def risk_factor(
+        self, code: RiskFactorCode, level: RiskLevel | None, variant: str | None
+    ) -> tuple[RiskLevel, bytes, str, bytes]:
+        """`factor` and `template` together, in one lookup: a risk factor's level, its JSON
+        before the explanation, the explanation's template, and its JSON after the evidence."""
+        key = (code, level, variant)
+        hit = self._risk_factors.get(key)
+        if hit is None:
+            actual, head, tail = self.factor(code, level)
+            hit = self._risk_factors[key] = (actual, head, self.template(code, variant), tail)
+        return hit
 
     def triage(self, level: TriageLevel, reason: str) -> bytes:
         return _written(
@@ -1210,21 +1188,35 @@ def assess(
     (never the current request). With `explain=False` the rules are not traced (the answer
     is the same; `Evaluation.trace` then lists no rules).
     """
-    worst = request.symptoms.worst if request.symptoms else 0
     parts = _answer_parts(ruleset)
     state = _State(
-        request=request,
-        ruleset=ruleset,
-        catalogue=catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue),
-        parts=parts,
-        earlier_painful=earlier_painful_assessments,
-        tracing=explain,
-        severity=severity_of(worst, ruleset),
+        request,
+        ruleset,
+        catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue),
+        parts,
+        earlier_painful_assessments,
+        explain,
     )
-    for rule in RULES:
-        rule(state)
+    traces: dict[str, dict[str, Any]] = {}
+    if explain:
+        for rule in RULES:
+            state.effects = {}
+            fired = rule.check(state)
+            # The shape of RuleTrace, kept as plain data (see Evaluation.trace).
+            traces[rule.number] = {
+                "rule": rule.number,
+                "name": rule.name,
+                "description": rule.description,
+                "fired": fired,
+                "inputs": _jsonable(state.inputs),
+                "thresholds": {t: ruleset.threshold(t) for t in rule.thresholds},
+                "effects": state.effects if fired else {},
+            }
+    else:
+        for check in _CHECKS:
+            check(state)
     actions = _actions_json(state)
-    factors = sorted(state.factors.values(), key=lambda f: FACTOR_INDEX[f.code])
+    factors = state.factors
     # An AssessmentResult's JSON (a test holds it to the model's own serialisation), from
     # parts written once per ruleset or catalogue snapshot; only the risk factors are new.
     json = b"".join(
@@ -1234,9 +1226,9 @@ def assess(
             b',"running":',
             parts.running(state.running, state.running_detail),
             b',"risk_factors":[',
-            b",".join(factor.json for factor in factors),
+            b",".join([factors[code].json for code in FACTOR_ORDER if code in factors]),
             b'],"red_flags":[',
-            b",".join(parts.red_flag(code) for code in _red_flags(state)),
+            b",".join([parts.red_flag(code) for code in state.red_flags]),
             b'],"actions":[',
             actions,
             b"],",
@@ -1247,7 +1239,7 @@ def assess(
         "ruleset_version": ruleset.version,
         "severity": state.severity.value,
         "pain_scale": ruleset.pain_scale.scheme,
-        "rules": sorted(state.traces, key=lambda t: int(t["rule"][1:])),
+        "rules": [traces[r.number] for r in RULES_BY_NUMBER] if explain else [],
     }
     return Evaluation(
         json=json,
@@ -1256,3 +1248,6 @@ def assess(
         triage_level=state.triage,
         trace=trace,
     )
+
+
+_CHECKS = tuple(rule.check for rule in RULES)
