@@ -8,7 +8,6 @@ import base64
 import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -21,6 +20,7 @@ from app.observability import (
     REQUEST_ID_HEADER,
     bind_request_id,
     log_request,
+    new_request_id,
     parse_request_id,
     route_template,
     unbind_request_id,
@@ -223,7 +223,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = parse_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER)) or str(uuid.uuid4())
+        rid = parse_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER)) or new_request_id()
         scope.setdefault("state", {})["request_id"] = rid
         path = scope["path"]
         extra = [(b"x-request-id", rid.encode())]

@@ -263,7 +263,7 @@ async def current_client(request: Request) -> Principal | None:
                 headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
             )
         request.state.client_name = client.name
-        await _enforce(request, f"client:{client.id}", settings.rate_limit_per_minute)
+        await _enforce(request, client.rate_limit_bucket, settings.rate_limit_per_minute)
     else:
         await _enforce(request, anonymous_bucket(request), settings.anon_rate_limit_per_minute)
     state.principal = client

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -50,6 +50,12 @@ class Principal:
     id: uuid.UUID
     name: str
     scopes: frozenset[Scope]
+    # The client's rate-limit counter, written once (a Principal is cached, and printing a
+    # UUID costs on every request).
+    rate_limit_bucket: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rate_limit_bucket", f"client:{self.id}")
 
     @classmethod
     def of(cls, client: ApiClient) -> Principal:

@@ -24,6 +24,27 @@ def test_a_uuid_request_id_is_echoed(client: TestClient) -> None:
     assert response.headers["x-request-id"] == rid
 
 
+def test_fresh_request_ids_are_random_version_4_uuids() -> None:
+    from app.observability import new_request_id
+
+    ids = [new_request_id() for _ in range(4000)]
+    assert len(set(ids)) == len(ids)
+    for rid in ids:
+        parsed = uuid.UUID(rid)
+        assert str(parsed) == rid  # canonical: lower case, hyphens where a UUID has them
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+    # Every random digit takes every value (a digit written wrongly would not), and the
+    # variant digit each of its four.
+    for position, digit in enumerate(ids[0]):
+        seen = {rid[position] for rid in ids}
+        if digit == "-" or position == 14:
+            assert len(seen) == 1, position
+        elif position == 19:
+            assert seen == set("89ab")
+        else:
+            assert seen == set("0123456789abcdef"), position
+
+
 @pytest.mark.parametrize("given", [None, "not-a-uuid", "abc\r\nInjected: yes", "1" * 500])
 def test_anything_else_gets_a_fresh_request_id(client: TestClient, given: str | None) -> None:
     headers = {"X-Request-ID": given} if given is not None else {}
