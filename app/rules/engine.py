@@ -141,14 +141,15 @@ class Catalogue:
         return _made(self._actions, key, (definition, spec), make)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Evaluation:
     """One assessment's answer, as the engine writes it.
 
     `json` is the answer (an AssessmentResult without an explanation), written from parts
     mostly made once per ruleset or catalogue snapshot: no model is built on the way, and
     `result` parses it into one only when someone reads it. The few fields that callers
-    need at once (for storage and metrics) are kept beside it.
+    need at once (for storage and metrics) are kept beside it. Not to be changed once made
+    (it is not frozen only because a frozen dataclass costs more to make, on every answer).
     """
 
     json: bytes
@@ -496,7 +497,7 @@ def rule_3_acute_episode(state: _State) -> bool:
         {
             "pain_now": symptoms.pain_now,
             "pain_worst_24h": symptoms.pain_worst_24h,
-            "severity": state.severity.value,
+            "severity": state.severity,
             "locked_up": locked_up,
         },
         variant=variant,
@@ -732,7 +733,7 @@ def rule_11_lifting(state: _State) -> bool:
     _refer_to_physiotherapist(
         state,
         RiskFactorCode.lifting_related_onset,
-        {"after_lifting": True, "severity": state.severity.value},
+        {"after_lifting": True, "severity": state.severity},
     )
     return True
 
@@ -788,7 +789,7 @@ def rule_13_core_control(state: _State) -> bool:
         {
             "running_experience_months": months,
             "intensity_increase": harder,
-            "severity": state.severity.value,
+            "severity": state.severity,
         },
         variant=variant,
         values={"running_experience_months": months if months is not None else ""},
@@ -869,7 +870,7 @@ def rule_16_age(state: _State) -> bool:
     _refer_to_physiotherapist(
         state,
         RiskFactorCode.age_over_50_new_episode,
-        {"age_years": age, "severity": state.severity.value},
+        {"age_years": age, "severity": state.severity},
         values={"age_years": age},
     )
     return True
