@@ -30,7 +30,7 @@ from sqlmodel import col
 
 from app.errors import PROBLEM_JSON
 from app.models.assessments import AssessmentRecord
-from app.models.clients import Scope
+from app.models.clients import Scope, rate_limit_bucket
 from app.openapi_examples import (
     EXAMPLE_NAMESPACE,
     EXAMPLE_REQUEST_ID,
@@ -392,7 +392,7 @@ def _fill_rate_limit(app: FastAPI, key: str | None, keys: Keys) -> None:
     if key is None:
         bucket, limit = "ip:testclient", settings.anon_rate_limit_per_minute
     else:
-        bucket, limit = f"client:{keys.ids['operator']}", settings.rate_limit_per_minute
+        bucket, limit = rate_limit_bucket(keys.ids["operator"]), settings.rate_limit_per_minute
 
     async def fill() -> None:
         for _ in range(limit):

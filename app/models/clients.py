@@ -55,11 +55,17 @@ class Principal:
     rate_limit_bucket: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate_limit_bucket", f"client:{self.id}")
+        object.__setattr__(self, "rate_limit_bucket", rate_limit_bucket(self.id))
 
     @classmethod
     def of(cls, client: ApiClient) -> Principal:
         return cls(id=client.id, name=client.name, scopes=client.scope_set)
+
+
+def rate_limit_bucket(client_id: uuid.UUID) -> str:
+    """The name of a client's rate-limit counter (per key; anonymous callers count per IP
+    address, as `ip:<address>`)."""
+    return f"client:{client_id}"
 
 
 ClientName = Annotated[

@@ -141,7 +141,7 @@ class Catalogue:
         return _made(self._actions, key, (definition, spec), make)
 
 
-@dataclass(eq=False)
+@dataclass
 class Evaluation:
     """One assessment's answer, as the engine writes it.
 
@@ -339,7 +339,7 @@ class _State:
         self.factors: dict[RiskFactorCode, _Factor] = {}
         self.actions: dict[ActionCode, Timeframe | None] = {}
         self.tracing = tracing
-        self.inputs: dict[str, Any] = {}
+        self.inputs: dict[str, Any] | None = None
         self.effects: dict[str, Any] = {}
 
     # Effects. Each records itself for the rule being evaluated, for the explanation.
@@ -357,7 +357,7 @@ class _State:
             self.running, self.running_detail = advice, detail
 
     def add_actions(self, *codes: ActionCode, timeframe: Timeframe | None = None) -> None:
-        if self.tracing:
+        if self.tracing and codes:
             self.effects.setdefault("actions", []).extend(code.value for code in codes)
         actions = self.actions
         for code in codes:
@@ -913,8 +913,8 @@ RULES = (
     rule_6_no_pain,
     rule_17_any_pain,
 )
-# The rules as the trace lists them: by number.
-RULES_BY_NUMBER = tuple(sorted(RULES, key=lambda r: int(r.number[1:])))
+# What assess runs when it does not trace: each rule's function, looked up once.
+_CHECKS = tuple(declared.check for declared in RULES)
 
 
 # --- Exercise links ---------------------------------------------------------------------------
@@ -1198,21 +1198,25 @@ def assess(
         earlier_painful_assessments,
         explain,
     )
-    traces: dict[str, dict[str, Any]] = {}
+    traces: list[dict[str, Any]] = []
     if explain:
-        for rule in RULES:
-            state.effects = {}
-            fired = rule.check(state)
+        for declared in RULES:
+            state.inputs, state.effects = None, {}
+            fired = declared.check(state)
+            if state.inputs is None:  # a rule's trace must show what that rule read
+                raise AssertionError(f"rule {declared.number} did not leave its inputs")
             # The shape of RuleTrace, kept as plain data (see Evaluation.trace).
-            traces[rule.number] = {
-                "rule": rule.number,
-                "name": rule.name,
-                "description": rule.description,
-                "fired": fired,
-                "inputs": _jsonable(state.inputs),
-                "thresholds": {t: ruleset.threshold(t) for t in rule.thresholds},
-                "effects": state.effects if fired else {},
-            }
+            traces.append(
+                {
+                    "rule": declared.number,
+                    "name": declared.name,
+                    "description": declared.description,
+                    "fired": fired,
+                    "inputs": _jsonable(state.inputs),
+                    "thresholds": {t: ruleset.threshold(t) for t in declared.thresholds},
+                    "effects": state.effects if fired else {},
+                }
+            )
     else:
         for check in _CHECKS:
             check(state)
@@ -1240,7 +1244,7 @@ def assess(
         "ruleset_version": ruleset.version,
         "severity": state.severity.value,
         "pain_scale": ruleset.pain_scale.scheme,
-        "rules": [traces[r.number] for r in RULES_BY_NUMBER] if explain else [],
+        "rules": sorted(traces, key=lambda t: int(t["rule"][1:])),
     }
     return Evaluation(
         json=json,
@@ -1249,6 +1253,3 @@ def assess(
         triage_level=state.triage,
         trace=trace,
     )
-
-
-_CHECKS = tuple(rule.check for rule in RULES)

@@ -24,6 +24,21 @@ def test_a_uuid_request_id_is_echoed(client: TestClient) -> None:
     assert response.headers["x-request-id"] == rid
 
 
+def test_a_fresh_request_id_is_the_uuid4_of_its_random_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from app import observability
+
+    for _ in range(2000):
+        raw = os.urandom(16)
+        monkeypatch.setattr(observability.os, "urandom", lambda n, raw=raw: raw[:n])
+        # What uuid.uuid4() makes of the same 16 bytes: every random bit is kept, where it
+        # belongs, and only the version and variant bits are set.
+        assert observability.new_request_id() == str(uuid.UUID(bytes=raw, version=4))
+
+
 def test_fresh_request_ids_are_random_version_4_uuids() -> None:
     from app.observability import new_request_id
 
