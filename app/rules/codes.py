@@ -88,7 +88,7 @@ class TriageLevel(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _RANKS[self]
+        return RANKS[self]
 
 
 class RunningAdvice(StrEnum):
@@ -101,7 +101,7 @@ class RunningAdvice(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _RANKS[self]
+        return RANKS[self]
 
 
 class Timeframe(StrEnum):
@@ -114,7 +114,7 @@ class Timeframe(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _RANKS[self]
+        return RANKS[self]
 
 
 class IntensityChange(StrEnum):
@@ -134,8 +134,9 @@ class LegSymptoms(StrEnum):
     below_knee = "below_knee"
 
 
-# Position of each member in its ordered enum (looked up often by the engine).
-_RANKS: dict[StrEnum, int] = {
+# Position of each member in its ordered enum (looked up often by the engine: a lookup here
+# costs less than the members' `rank` property).
+RANKS: dict[StrEnum, int] = {
     member: index
     for ordered in (TriageLevel, RunningAdvice, Timeframe)
     for index, member in enumerate(ordered)

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from app.rules.codes import (
+    RANKS,
     ActionCode,
     IntensityChange,
     LegSymptoms,
@@ -275,9 +276,6 @@ def _number(value: float) -> str:
 
 # --- The evaluation state ------------------------------------------------------------------
 
-# Ranks as plain lookups: this runs many times a request, and an Enum property is a call.
-TRIAGE_RANK = {level: level.rank for level in TriageLevel}
-RUNNING_RANK = {advice: advice.rank for advice in RunningAdvice}
 # The contract's orders, as lookups (iterating an Enum is slow, and this runs per request).
 RED_FLAG_ORDER = tuple(RedFlagCode)
 ACTION_INDEX = {code: index for index, code in enumerate(ActionCode)}
@@ -347,13 +345,13 @@ class _State:
     def raise_triage(self, level: TriageLevel, reason: str) -> None:
         if self.tracing:
             self.effects["triage"] = level.value
-        if TRIAGE_RANK[level] > TRIAGE_RANK[self.triage]:
+        if RANKS[level] > RANKS[self.triage]:
             self.triage, self.triage_reason = level, reason
 
     def tighten_running(self, advice: RunningAdvice, detail: str) -> None:
         if self.tracing:
             self.effects["running"] = advice.value
-        if RUNNING_RANK[advice] > RUNNING_RANK[self.running]:
+        if RANKS[advice] > RANKS[self.running]:
             self.running, self.running_detail = advice, detail
 
     def add_actions(self, *codes: ActionCode, timeframe: Timeframe | None = None) -> None:
@@ -443,7 +441,7 @@ def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
     "Any emergency red flag: emergency care now; nothing is listed above it.",
 )
 def rule_1_emergency_red_flags(state: _State) -> bool:
-    flags = _flags_at(state, RedFlagLevel.emergency) if state.red_flags else []
+    flags = _flags_at(state, RedFlagLevel.emergency)
     if state.tracing:
         state.inputs = {"emergency_red_flags": [f.value for f in flags]}
     if not flags:
@@ -456,8 +454,8 @@ def rule_1_emergency_red_flags(state: _State) -> bool:
 
 @rule("R2", "urgent_red_flags", "Else any urgent red flag: see a doctor today.")
 def rule_2_urgent_red_flags(state: _State) -> bool:
-    urgent = _flags_at(state, RedFlagLevel.urgent) if state.red_flags else []
-    emergency = _flags_at(state, RedFlagLevel.emergency) if state.red_flags else []
+    urgent = _flags_at(state, RedFlagLevel.urgent)
+    emergency = _flags_at(state, RedFlagLevel.emergency)
     if state.tracing:
         state.inputs = {
             "urgent_red_flags": [f.value for f in urgent],
