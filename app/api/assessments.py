@@ -126,6 +126,10 @@ def delete_assessment(
 def erase_subject(
     subject_id: SubjectId, client: AssessClient, session: SessionDep
 ) -> SubjectErasure:
-    """Erase everything stored for one of your subjects (the right to erasure)."""
+    """Erase everything stored for one of your subjects (the right to erasure).
+
+    Assessments of the subject being stored at that moment are erased with the rest (the
+    erasure waits for them), and one that arrives while it runs is assessed after it,
+    with none of the erased history."""
     deleted = assessments.erase_subject(session=session, client=client, subject_id=subject_id)
     return SubjectErasure(subject_id=subject_id, assessments_deleted=deleted)

@@ -7,6 +7,7 @@ not exist as far as a caller can tell (404, never 403).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy import Connection, bindparam, delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from app.db import WRITE_TRANSACTION, JSONText, utcnow, uuid7
@@ -125,6 +126,72 @@ _EARLIER_PAINFUL_ONE = (
 )
 # Core, not ORM, statements: the ORM's bulk machinery costs more than the insert itself.
 _INSERT = insert(AssessmentRecord.__table__)  # type: ignore[attr-defined]
+
+
+# An erasure (DELETE /subjects/{id}) and the groups that store answers about the same subject
+# are put in order, so that nothing stored survives an erasure that counted what it erased
+# (rule 14's history), and nothing stored after it counts it. On SQLite its one write lock
+# does this: a group that stores holds it from its first read, an erasure takes it to
+# delete. PostgreSQL lets them run at once, so there each (client, subject) has a
+# transaction-level advisory lock: a group that stores takes it shared for its subjects
+# before it reads their history, an erasure takes it exclusive before it deletes. An
+# erasure then waits for the groups that read the subject's history to commit, and deletes
+# what they stored; a group that starts while an erasure is under way waits for it, and
+# counts none of what it erased. Groups never wait for one another (shared locks).
+#
+# The locks' own key space (the first of PostgreSQL's two 32-bit keys), apart from
+# app.db.exclusive's one-key locks.
+SUBJECT_LOCK_SPACE = 0x62_70_73_75  # "bpsu"
+
+
+def subject_lock_key(client_id: uuid.UUID, subject_id: str) -> int:
+    """The second key of a (client, subject)'s lock: 32 bits of a hash. Two subjects that
+    share one only wait for each other's erasures."""
+    digest = hashlib.blake2b(client_id.bytes + subject_id.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, signed=True)
+
+
+# A group that stores asks whether the database holds its answers' dictionary (see
+# stored_answers.is_stored); on PostgreSQL the same statement takes its subjects' locks,
+# before the group reads their history: no round trip of its own.
+_LOCK_SUBJECTS_AND_FIND_DICTIONARY = text(
+    "SELECT EXISTS (SELECT 1 FROM answer_dictionary WHERE id = :id), "
+    "(SELECT count(pg_advisory_xact_lock_shared(:space, locked.key)) "
+    "FROM unnest(CAST(:keys AS integer[])) AS locked(key))"
+)
+
+
+def _begin_storing(
+    connection: Connection, dictionary: stored_answers.Dictionary, jobs: Sequence[Job]
+) -> bool:
+    """For a group that stores, before it reads history: on PostgreSQL, take the shared
+    lock of every subject it stores answers about (see SUBJECT_LOCK_SPACE). Returns whether
+    the database holds the answers' dictionary."""
+    if connection.dialect.name != "postgresql":
+        return stored_answers.is_stored(connection, dictionary)
+    keys = sorted(
+        {
+            subject_lock_key(job.client.id, job.request.subject_id)
+            for job in jobs
+            if job.request.store and job.request.subject_id is not None
+        }
+    )
+    found = connection.execute(
+        _LOCK_SUBJECTS_AND_FIND_DICTIONARY,
+        {"id": dictionary.id, "space": SUBJECT_LOCK_SPACE, "keys": keys},
+    ).one()
+    return bool(found[0])
+
+
+def _lock_subject_for_erasure(session: Session, client_id: uuid.UUID, subject_id: str) -> None:
+    """On PostgreSQL, take the subject's lock exclusive (see SUBJECT_LOCK_SPACE): wait for
+    the groups storing answers about it to commit, and keep new ones waiting until the
+    erasure commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": SUBJECT_LOCK_SPACE, "key": subject_lock_key(client_id, subject_id)},
+        )
 
 
 # SQLite lets one writer in at a time, and a writer that finds the database locked sleeps
@@ -281,10 +348,15 @@ def _run_group(
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
     catalogue = catalogue_cache.get(session)
+    dictionary = stored_answers.for_ruleset(ruleset)
+    has_dictionary = (
+        _begin_storing(session.connection(), dictionary, jobs)
+        if any(job.request.store for job in jobs)
+        else True
+    )
     history = _history(session, jobs, since)
     outcomes: list[Outcome | Exception] = []
     rows: list[dict[str, object]] = []
-    dictionary = stored_answers.for_ruleset(ruleset)
     for job in jobs:
         request = job.request
         key = (job.client.id, request.subject_id) if request.subject_id is not None else None
@@ -335,7 +407,7 @@ def _run_group(
             history[key] += 1  # a later job of the group counts this one
     if rows:
         connection = session.connection()
-        if not stored_answers.is_stored(connection, dictionary):
+        if not has_dictionary:
             stored_answers.store(connection, dictionary)
         connection.execute(_INSERT, rows)
         session.commit()
@@ -438,6 +510,7 @@ def erase_subject(*, session: Session, client: Principal, subject_id: str) -> in
     """Delete everything stored for this client's subject; 404 when there is nothing."""
     if not re.fullmatch(SUBJECT_ID_PATTERN, subject_id):
         raise ProblemError(NOT_FOUND, "Nothing is stored for that subject.")
+    _lock_subject_for_erasure(session, client.id, subject_id)
     result = session.execute(
         delete(AssessmentRecord).where(
             col(AssessmentRecord.client_id) == client.id,

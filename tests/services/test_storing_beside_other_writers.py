@@ -13,34 +13,17 @@ import pytest
 from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
-from app.db import upgrade
 from app.models import AnswerDictionary, AssessmentRecord
 from app.models.assessments import AssessmentRequest
-from app.models.clients import Principal, Scope
+from app.models.clients import Principal
 from app.rules.ruleset import load_ruleset
-from app.services import assessments, clients
+from app.services import assessments
 from tests.transactions import begins_on
 
 BATCHES = 60
 REQUEST = AssessmentRequest.model_validate(
     {"subject_id": "runner-1", "symptoms": {"pain_now": 2, "onset": "gradual", "duration_days": 3}}
 )
-
-
-@pytest.fixture
-def own_engine(fresh_engine: Engine) -> Engine:
-    upgrade(fresh_engine)
-    return fresh_engine
-
-
-@pytest.fixture
-def caller(own_engine: Engine) -> Principal:
-    with Session(own_engine) as session:
-        client, _ = clients.create_client(
-            session=session, name="runner-app", scopes=[Scope.assess], secret="s" * 40
-        )
-        session.commit()
-        return Principal.of(client)
 
 
 def test_groups_store_while_another_writer_commits(own_engine: Engine, caller: Principal) -> None:
