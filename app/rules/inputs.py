@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -45,22 +44,21 @@ def _json_integer(value: Any) -> Any:
     return int(value)
 
 
-def _json_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("float_type", "Input should be a valid number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise PydanticCustomError("finite_number", "Input should be a finite number")
-    return value
-
-
 def _once_each(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
-JsonNumber = Annotated[float, BeforeValidator(_json_number)]
+# A JSON integer (see _json_integer), written after its bounds: `Annotated[int, Field(ge=0),
+# JSON_INTEGER]`. Bounds written before a validator go to pydantic-core's own integer
+# check, and into the document as JSON Schema's `minimum` and `maximum`; written after
+# one, they would be checked by Python functions and documented as pydantic's own `ge` and
+# `le`, which no JSON Schema reader knows.
+JSON_INTEGER = BeforeValidator(_json_integer)
+# A JSON number: an integer or a finite float (Python's json reads NaN and Infinity), never
+# a boolean or a string; checked by pydantic-core itself.
+JsonNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Distance = Annotated[JsonNumber, Field(ge=0, le=500, examples=[42.5])]
-PainScore = Annotated[JsonInt, Field(ge=0, le=10, examples=[3])]
+PainScore = Annotated[int, Field(ge=0, le=10, examples=[3]), JSON_INTEGER]
 
 
 def _strip_null_from_schema(schema: dict[str, Any]) -> None:
@@ -106,7 +104,7 @@ class Training(ContractModel):
     new_training_type: StrictBool = Field(
         default=False, description="A new surface, hills, trail or a new sport."
     )
-    running_experience_months: Annotated[JsonInt, Field(ge=0)] | None = Field(
+    running_experience_months: Annotated[int, Field(ge=0), JSON_INTEGER] | None = Field(
         default=None, examples=[18]
     )
 
@@ -115,7 +113,7 @@ class Sitting(ContractModel):
     hours_per_day: Annotated[JsonNumber, Field(ge=0, le=24)] = Field(
         description="Typical seated hours on a work day.", examples=[9]
     )
-    longest_bout_minutes: Annotated[JsonInt, Field(ge=0, le=1440)] | None = Field(
+    longest_bout_minutes: Annotated[int, Field(ge=0, le=1440), JSON_INTEGER] | None = Field(
         default=None, description="Longest stretch without getting up.", examples=[120]
     )
     runs_straight_after_sitting: StrictBool = Field(
@@ -131,7 +129,9 @@ class Symptoms(ContractModel):
         default=None, description="Worst in the last 24 hours; at least `pain_now`."
     )
     onset: Onset | None = None
-    duration_days: Annotated[JsonInt, Field(ge=0)] | None = Field(default=None, examples=[3])
+    duration_days: Annotated[int, Field(ge=0), JSON_INTEGER] | None = Field(
+        default=None, examples=[3]
+    )
     locked_up: StrictBool = Field(default=False, description='The back "locked up".')
     recurrent: StrictBool = Field(default=False, description="Episodes in the past 12 months.")
     after_lifting: StrictBool = Field(default=False, description="Began with lifting.")
@@ -172,8 +172,8 @@ class Activities(ContractModel):
 class AssessmentInput(ContractModel):
     """What the engine reads. At least one of `training`, `sitting`, `symptoms`."""
 
-    age_years: JsonInt | None = Field(
-        default=None, ge=MINIMUM_AGE_YEARS, le=120, description="16 to 120.", examples=[34]
+    age_years: Annotated[int, Field(ge=MINIMUM_AGE_YEARS, le=120), JSON_INTEGER] | None = Field(
+        default=None, description="16 to 120.", examples=[34]
     )
     training: Training | None = None
     sitting: Sitting | None = None

@@ -146,6 +146,42 @@ def test_every_body_has_examples(path: str, method: str, operation: dict[str, An
                 assert media.get("examples"), f"{code} {name}"
 
 
+def _keys(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node).union(*(_keys(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_keys(value) for value in node))
+    return set()
+
+
+def test_bounds_are_json_schema_keywords_that_validators_and_generators_read() -> None:
+    # pydantic's own names (ge, le, gt, lt) mean nothing to a JSON Schema reader: a field
+    # documented with them looks unbounded.
+    assert not _keys(DOCUMENT["components"]["schemas"]) & {"ge", "le", "gt", "lt"}
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "low", "high"),
+    [
+        ("AssessmentRequest", "age_years", 16, 120),
+        ("Training", "weekly_distance_km", 0, 500),
+        ("Training", "baseline_weekly_distance_km", 0, 500),
+        ("Training", "running_experience_months", 0, None),
+        ("Sitting", "hours_per_day", 0, 24),
+        ("Sitting", "longest_bout_minutes", 0, 1440),
+        ("Symptoms", "pain_now", 0, 10),
+        ("Symptoms", "pain_worst_24h", 0, 10),
+        ("Symptoms", "duration_days", 0, None),
+    ],
+)
+def test_every_number_in_a_request_documents_its_bounds(
+    schema: str, field: str, low: int, high: int | None
+) -> None:
+    documented = DOCUMENT["components"]["schemas"][schema]["properties"][field]
+    assert documented["minimum"] == low
+    assert documented.get("maximum") == high
+
+
 def test_api_keys_are_declared_and_required_where_needed() -> None:
     schemes = DOCUMENT["components"]["securitySchemes"]
     assert schemes["bearerAuth"]["scheme"] == "bearer"
