@@ -129,7 +129,7 @@ def erase_subject(
     """Erase everything stored for one of your subjects (the right to erasure).
 
     Assessments of the subject being stored at that moment are erased with the rest (the
-    erasure waits for them), and one that arrives while it runs is assessed after it,
-    with none of the erased history."""
+    erasure waits for them), and one to be stored that arrives while it runs is assessed
+    after it, with none of the erased history."""
     deleted = assessments.erase_subject(session=session, client=client, subject_id=subject_id)
     return SubjectErasure(subject_id=subject_id, assessments_deleted=deleted)

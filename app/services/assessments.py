@@ -132,23 +132,31 @@ _INSERT = insert(AssessmentRecord.__table__)  # type: ignore[attr-defined]
 # are put in order, so that nothing stored survives an erasure that counted what it erased
 # (rule 14's history), and nothing stored after it counts it. On SQLite its one write lock
 # does this: a group that stores holds it from its first read, an erasure takes it to
-# delete. PostgreSQL lets them run at once, so there each (client, subject) has a
-# transaction-level advisory lock: a group that stores takes it shared for its subjects
-# before it reads their history, an erasure takes it exclusive before it deletes. An
-# erasure then waits for the groups that read the subject's history to commit, and deletes
-# what they stored; a group that starts while an erasure is under way waits for it, and
-# counts none of what it erased. Groups never wait for one another (shared locks).
+# delete. PostgreSQL lets them run at once, so there subjects share SUBJECT_LOCK_BUCKETS
+# transaction-level advisory locks (by a hash of client and subject): a group that stores
+# takes those of its subjects shared before it reads their history, an erasure takes its
+# subject's exclusive before it deletes. An erasure then waits for the groups that read the
+# subject's history to commit, and deletes what they stored; a group that stores and starts
+# while an erasure is under way waits for it, and counts none of what it erased. Groups do
+# not block one another (shared locks), but one may wait behind an erasure that waits for
+# another.
 #
+# Buckets, not a lock per subject: a lock takes a slot of PostgreSQL's lock table, which is
+# fixed in size (max_locks_per_transaction, 64 by default, times the connections) and
+# shared by every database of the server; a batch of 500 runners holding 500 locks, two
+# dozen batches at once would fill it. With 64 buckets a group holds at most 64, and
+# erasures, which are rare, wait for a few more groups than they must.
+SUBJECT_LOCK_BUCKETS = 64
 # The locks' own key space (the first of PostgreSQL's two 32-bit keys), apart from
 # app.db.exclusive's one-key locks.
 SUBJECT_LOCK_SPACE = 0x62_70_73_75  # "bpsu"
 
 
 def subject_lock_key(client_id: uuid.UUID, subject_id: str) -> int:
-    """The second key of a (client, subject)'s lock: 32 bits of a hash. Two subjects that
-    share one only wait for each other's erasures."""
-    digest = hashlib.blake2b(client_id.bytes + subject_id.encode(), digest_size=4).digest()
-    return int.from_bytes(digest, signed=True)
+    """The bucket of a (client, subject)'s lock (the second key): 0 to
+    SUBJECT_LOCK_BUCKETS - 1, from a hash of both."""
+    digest = hashlib.blake2b(client_id.bytes + subject_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest) % SUBJECT_LOCK_BUCKETS
 
 
 # A group that stores asks whether the database holds its answers' dictionary (see
@@ -165,7 +173,7 @@ def _begin_storing(
     connection: Connection, dictionary: stored_answers.Dictionary, jobs: Sequence[Job]
 ) -> bool:
     """For a group that stores, before it reads history: on PostgreSQL, take the shared
-    lock of every subject it stores answers about (see SUBJECT_LOCK_SPACE). Returns whether
+    locks of the subjects it stores answers about (see SUBJECT_LOCK_BUCKETS). Returns whether
     the database holds the answers' dictionary."""
     if connection.dialect.name != "postgresql":
         return stored_answers.is_stored(connection, dictionary)
@@ -184,7 +192,7 @@ def _begin_storing(
 
 
 def _lock_subject_for_erasure(session: Session, client_id: uuid.UUID, subject_id: str) -> None:
-    """On PostgreSQL, take the subject's lock exclusive (see SUBJECT_LOCK_SPACE): wait for
+    """On PostgreSQL, take the subject's lock exclusive (see SUBJECT_LOCK_BUCKETS): wait for
     the groups storing answers about it to commit, and keep new ones waiting until the
     erasure commits."""
     if session.get_bind().dialect.name == "postgresql":
@@ -345,8 +353,6 @@ def run_group(
 def _run_group(
     session: Session, jobs: Sequence[Job], ruleset: Ruleset, *, isolate_failures: bool
 ) -> list[Outcome | Exception]:
-    now = utcnow()
-    since = now - timedelta(days=ruleset.threshold("history_window_days"))
     catalogue = catalogue_cache.get(session)
     dictionary = stored_answers.for_ruleset(ruleset)
     has_dictionary = (
@@ -354,6 +360,9 @@ def _run_group(
         if any(job.request.store for job in jobs)
         else True
     )
+    # After the locks: a group that waited for an erasure stores answers dated after it.
+    now = utcnow()
+    since = now - timedelta(days=ruleset.threshold("history_window_days"))
     history = _history(session, jobs, since)
     outcomes: list[Outcome | Exception] = []
     rows: list[dict[str, object]] = []

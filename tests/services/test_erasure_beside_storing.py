@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -161,15 +162,13 @@ def test_a_group_waits_for_an_erasure_under_way_and_counts_nothing_it_erased(
     assert (record.id, record.earlier_painful_assessments) == (answer.stored.id, 0)
 
 
-def test_a_subjects_lock_key_is_32_bits_and_tells_clients_and_subjects_apart() -> None:
-    one, other = uuid.UUID(int=1), uuid.UUID(int=2)
-    keys = {
-        assessments.subject_lock_key(client, subject)
-        for client in (one, other)
-        for subject in ("runner-1", "runner-2")
-    }
-    assert len(keys) == 4
-    assert all(-(2**31) <= key < 2**31 for key in keys)
-    assert assessments.subject_lock_key(one, "runner-1") == assessments.subject_lock_key(
-        uuid.UUID(int=1), "runner-1"
-    )
+def test_subjects_share_a_few_lock_buckets_and_spread_over_them() -> None:
+    # A few: a group holds one lock a bucket, in a lock table of fixed size (see
+    # SUBJECT_LOCK_BUCKETS); spread: an erasure waits only for the groups in its bucket.
+    client = uuid.UUID(int=1)
+    keys = [assessments.subject_lock_key(client, f"runner-{n}") for n in range(2_000)]
+    assert set(keys) == set(range(assessments.SUBJECT_LOCK_BUCKETS))
+    assert max(Counter(keys).values()) < 3 * 2_000 / assessments.SUBJECT_LOCK_BUCKETS
+    assert keys[7] == assessments.subject_lock_key(uuid.UUID(int=1), "runner-7")
+    others = [assessments.subject_lock_key(uuid.UUID(int=2), f"runner-{n}") for n in range(64)]
+    assert others != keys[:64]  # the client is part of the hash
