@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, text
+from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from app.db import WRITE_TRANSACTION, JSONText, utcnow, uuid7
@@ -162,10 +162,12 @@ def subject_lock_key(client_id: uuid.UUID, subject_id: str) -> int:
 # A group that stores asks whether the database holds its answers' dictionary (see
 # stored_answers.is_stored); on PostgreSQL the same statement takes its subjects' locks,
 # before the group reads their history: no round trip of its own.
-_LOCK_SUBJECTS_AND_FIND_DICTIONARY = text(
-    "SELECT EXISTS (SELECT 1 FROM answer_dictionary WHERE id = :id), "
-    "(SELECT count(pg_advisory_xact_lock_shared(:space, locked.key)) "
-    "FROM unnest(CAST(:keys AS integer[])) AS locked(key))"
+_LOCKED = func.unnest(bindparam("keys", type_=ARRAY(Integer))).table_valued("key").render_derived()
+_LOCK_SUBJECTS_AND_FIND_DICTIONARY = select(
+    stored_answers.HAS_DICTIONARY.exists(),
+    select(func.count(func.pg_advisory_xact_lock_shared(bindparam("space"), _LOCKED.c.key)))
+    .select_from(_LOCKED)
+    .scalar_subquery(),
 )
 
 

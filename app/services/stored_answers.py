@@ -34,7 +34,8 @@ from app.rules.ruleset import Ruleset
 LEVEL = 1
 
 _TABLE = AnswerDictionary.__table__  # type: ignore[attr-defined]
-_HAS_DICTIONARY = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))
+# Whether the dictionary whose id is bound as "id" is stored (see is_stored).
+HAS_DICTIONARY = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))
 
 
 class StoredAnswerError(Exception):
@@ -115,7 +116,7 @@ def is_stored(connection: Connection, dictionary: Dictionary) -> bool:
     in the transaction that stores them, because a dictionary this process once wrote may
     have gone since (a transaction rolled back around it, a database restored), and an
     answer must never be stored without it."""
-    return connection.execute(_HAS_DICTIONARY, {"id": dictionary.id}).first() is not None
+    return connection.execute(HAS_DICTIONARY, {"id": dictionary.id}).first() is not None
 
 
 def store(connection: Connection, dictionary: Dictionary) -> None:
