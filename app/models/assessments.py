@@ -103,11 +103,18 @@ class Assessment(StoredFields, AssessmentResult):
     """A stored assessment (201): the answer plus its id, time and subject."""
 
 
+def stored_json_parts(result_json: bytes, stored: StoredFields) -> tuple[bytes | memoryview, ...]:
+    """An Assessment's JSON in pieces, from its answer's JSON (written once, also what is
+    stored) and the stored fields: joined, the same bytes as `Assessment.model_dump_json()`,
+    without writing or copying the answer a second time. (Assessment lists the answer's
+    fields first, then these.) Pieces, so that a caller writing many answers into one body
+    (a batch) copies each once, into the body."""
+    return memoryview(result_json)[:-1], b",", _STORED_FIELDS_JSON(stored)[1:]
+
+
 def stored_json(result_json: bytes, stored: StoredFields) -> bytes:
-    """An Assessment's JSON from its answer's JSON (written once, also what is stored) and
-    the stored fields: the same bytes as `Assessment.model_dump_json()`, without writing
-    the answer a second time. (Assessment lists the answer's fields first, then these.)"""
-    return result_json[:-1] + b"," + _STORED_FIELDS_JSON(stored)[1:]
+    """An Assessment's JSON (see stored_json_parts)."""
+    return b"".join(stored_json_parts(result_json, stored))
 
 
 _STORED_FIELDS_JSON = StoredFields.__pydantic_serializer__.to_json

@@ -35,6 +35,7 @@ from app.models.assessments import (
     AssessmentRequest,
     StoredFields,
     stored_json,
+    stored_json_parts,
 )
 from app.models.clients import Principal
 from app.rules.codes import Severity
@@ -279,14 +280,28 @@ class Job:
 class Outcome:
     """One assessment's answer; `stored` is set when it was stored.
 
-    `json` is the answer as the caller sees it (an Assessment when stored, else an
-    AssessmentResult), without the explanation: written once, it is both what is stored
-    and the body of the reply.
+    `result_json` is the answer's JSON (an AssessmentResult, without the explanation),
+    written once by the engine: what is stored, and, with the stored fields, the body of
+    the reply (`json`, or `json_parts` for a body of many).
     """
 
     evaluation: Evaluation
     stored: StoredFields | None
-    json: bytes
+    result_json: bytes
+
+    @property
+    def json(self) -> bytes:
+        """The answer as the caller sees it: an Assessment when stored, else an
+        AssessmentResult."""
+        if self.stored is None:
+            return self.result_json
+        return stored_json(self.result_json, self.stored)
+
+    def json_parts(self) -> tuple[bytes | memoryview, ...]:
+        """`json` in pieces, to be joined by the caller (see stored_json_parts)."""
+        if self.stored is None:
+            return (self.result_json,)
+        return stored_json_parts(self.result_json, self.stored)
 
     @property
     def result(self) -> AssessmentResult:
@@ -413,7 +428,7 @@ def _run_group(
                 "result_dictionary_id": dictionary.id,
             }
         )
-        outcomes.append(Outcome(evaluation, stored, stored_json(result_json, stored)))
+        outcomes.append(Outcome(evaluation, stored, result_json))
         if key is not None and any_pain:
             history[key] += 1  # a later job of the group counts this one
     if rows:
