@@ -382,7 +382,7 @@ def _run_group(
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
     history = _history(session, jobs, since)
     outcomes: list[Outcome | Exception] = []
-    rows: list[dict[str, object]] = []
+    kept: list[tuple[Job, Evaluation, StoredFields, int]] = []  # to store, with history read
     for job in jobs:
         request = job.request
         key = (job.client.id, request.subject_id) if request.subject_id is not None else None
@@ -406,31 +406,40 @@ def _run_group(
             continue
         # A microsecond apart, in the group's order: newest first lists a group's answers
         # last first, as history (rule 14) counted them.
-        created_at = now + timedelta(microseconds=len(rows))
+        created_at = now + timedelta(microseconds=len(kept))
         # Built, not validated: each value is already of its field's type.
         stored = StoredFields.model_construct(
             id=uuid7(created_at), created_at=created_at, subject_id=request.subject_id
         )
-        any_pain = evaluation.severity is not Severity.none
-        rows.append(
-            {
-                "id": stored.id,
-                "client_id": job.client.id,
-                "subject_id": request.subject_id,
-                "created_at": created_at,
-                "ruleset_version": evaluation.ruleset_version,
-                "severity": evaluation.severity.value,
-                "triage_level": evaluation.triage_level.value,
-                "any_pain": any_pain,
-                "earlier_painful_assessments": earlier,
-                "request": JSONText(request.model_dump_json(exclude_unset=True)),
-                "result_zstd": dictionary.compress(result_json),
-                "result_dictionary_id": dictionary.id,
-            }
-        )
         outcomes.append(Outcome(evaluation, stored, result_json))
-        if key is not None and any_pain:
+        kept.append((job, evaluation, stored, earlier))
+        if key is not None and evaluation.severity is not Severity.none:
             history[key] += 1  # a later job of the group counts this one
+    # The rows after the answers, each kind of work in a run of its own (the requests' JSON,
+    # then the compression) rather than turn about with the engine: with its code and
+    # tables warm, storing a 500-item batch takes about 8% less time (the fastest of 30 to 40
+    # runs, eight times side by side: 93 to 109 us an item against 101 to 114).
+    requests = [JSONText(job.request.model_dump_json(exclude_unset=True)) for job, *_ in kept]
+    packed = [dictionary.compress(evaluation.json) for _, evaluation, *_ in kept]
+    rows = [
+        {
+            "id": stored.id,
+            "client_id": job.client.id,
+            "subject_id": stored.subject_id,
+            "created_at": stored.created_at,
+            "ruleset_version": evaluation.ruleset_version,
+            "severity": evaluation.severity.value,
+            "triage_level": evaluation.triage_level.value,
+            "any_pain": evaluation.severity is not Severity.none,
+            "earlier_painful_assessments": earlier,
+            "request": request_json,
+            "result_zstd": result_zstd,
+            "result_dictionary_id": dictionary.id,
+        }
+        for (job, evaluation, stored, earlier), request_json, result_zstd in zip(
+            kept, requests, packed, strict=True
+        )
+    ]
     if rows:
         connection = session.connection()
         if not has_dictionary:
