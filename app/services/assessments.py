@@ -359,8 +359,11 @@ def run_group(
     `isolate_failures` false it is raised at once, before anything is written); a database
     failure fails them all (raises), and then nothing of the group is stored.
     """
-    with _group_transaction(session, writes=any(job.request.store for job in jobs)):
-        outcomes = _run_group(session, jobs, ruleset, isolate_failures=isolate_failures)
+    writes = any(job.request.store for job in jobs)
+    with _group_transaction(session, writes=writes):
+        outcomes = _run_group(
+            session, jobs, ruleset, writes=writes, isolate_failures=isolate_failures
+        )
     for outcome in outcomes:
         if isinstance(outcome, Outcome):
             count_assessment(outcome.evaluation.triage_level.value)
@@ -368,15 +371,16 @@ def run_group(
 
 
 def _run_group(
-    session: Session, jobs: Sequence[Job], ruleset: Ruleset, *, isolate_failures: bool
+    session: Session,
+    jobs: Sequence[Job],
+    ruleset: Ruleset,
+    *,
+    writes: bool,
+    isolate_failures: bool,
 ) -> list[Outcome | Exception]:
     catalogue = catalogue_cache.get(session)
     dictionary = stored_answers.for_ruleset(ruleset)
-    has_dictionary = (
-        _begin_storing(session.connection(), dictionary, jobs)
-        if any(job.request.store for job in jobs)
-        else True
-    )
+    has_dictionary = _begin_storing(session.connection(), dictionary, jobs) if writes else True
     # After the locks: a group that waited for an erasure stores answers dated after it.
     now = utcnow()
     since = now - timedelta(days=ruleset.threshold("history_window_days"))
