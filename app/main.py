@@ -80,6 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
         docs_url=None,  # served from installed files instead (app.api.docs)
         redoc_url=None,
+        # FastAPI's own OpenTelemetry instrumentation sends to the process's global
+        # providers, which only an OpenTelemetry SDK sets up, and none is installed: the
+        # service reports through /metrics and its JSON logs. Left on, it would only ask on
+        # every request whether a provider has appeared (about 2% of a stateless /assess).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine
