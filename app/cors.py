@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import ratelimit
 from app.errors import ProblemType, problem_response
 from app.observability import REQUEST_ID_HEADER
 
@@ -31,10 +32,7 @@ EXPOSED_HEADERS = (
     "ETag",
     "Location",
     "Retry-After",
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
-    "RateLimit-Policy",
+    *ratelimit.FIELDS,
 )
 MAX_AGE_SECONDS = 600
 

@@ -18,9 +18,9 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import lru_cache
 from threading import Lock
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -30,25 +30,35 @@ WINDOW_SECONDS = 60
 Clock = Callable[[], float]
 
 
-@dataclass(frozen=True)
-class Decision:
+# IETF draft RateLimit header fields (and the policy they follow).
+FIELDS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
+_RAW_FIELDS = tuple(name.lower().encode() for name in FIELDS)
+
+
+@lru_cache(maxsize=64)
+def _policy(limit: int, policy: str) -> bytes:
+    return f'{limit};w={WINDOW_SECONDS};comment="{policy}"'.encode()
+
+
+class Decision(NamedTuple):
+    """One request's count against its limit. (A named tuple: one is made on every request,
+    in about half the time a frozen dataclass takes.)"""
+
     allowed: bool
     limit: int
     remaining: int
     reset_seconds: int
 
-    def headers(self, policy: str) -> dict[str, str]:
-        """IETF draft RateLimit header fields (and the policy they follow)."""
-        return {
-            "RateLimit-Limit": str(self.limit),
-            "RateLimit-Remaining": str(self.remaining),
-            "RateLimit-Reset": str(self.reset_seconds),
-            "RateLimit-Policy": f'{self.limit};w={WINDOW_SECONDS};comment="{policy}"',
-        }
-
     def raw_headers(self, policy: str) -> list[tuple[bytes, bytes]]:
-        """The same fields as ASGI header pairs (lower-case names), ready to send."""
-        return [(k.lower().encode(), v.encode()) for k, v in self.headers(policy).items()]
+        """The RateLimit fields as ASGI header pairs, ready to send (every answer to a
+        limited request carries them)."""
+        values = (b"%d" % self.limit, b"%d" % self.remaining, b"%d" % self.reset_seconds)
+        return list(zip(_RAW_FIELDS, (*values, _policy(self.limit, policy)), strict=True))
+
+    def headers(self, policy: str) -> dict[str, str]:
+        """The same fields as text, for a response's `headers`."""
+        values = (value.decode() for _, value in self.raw_headers(policy))
+        return dict(zip(FIELDS, values, strict=True))
 
 
 class RateLimiter(Protocol):

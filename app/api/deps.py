@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.db import SessionFactory
 from app.errors import FORBIDDEN, RATE_LIMITED, UNAUTHORIZED, ProblemError
+from app.middleware import request_header
 from app.models.clients import Principal, Scope
 from app.ratelimit import Decision, RateLimiter
 from app.rules.ruleset import Ruleset
@@ -224,11 +225,10 @@ def _authenticate(request: Request, key: str, secret: str) -> Principal | None:
 
 def presented_key(request: Request) -> str | None:
     """The API key sent as `X-API-Key`, or as `Authorization: Bearer`."""
-    headers = request.headers
-    key = headers.get("x-api-key")
+    key = request_header(request.scope, b"x-api-key")
     if key:
         return key
-    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    scheme, _, credentials = (request_header(request.scope, b"authorization") or "").partition(" ")
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
@@ -242,10 +242,11 @@ async def current_client(request: Request) -> Principal | None:
     # Headers are read directly, not through FastAPI's security classes: this runs on every
     # request, and each dependency costs. The OpenAPI document still declares both schemes
     # (see app.openapi). Called again in the same request (by a scope check), it answers
-    # from request.state: one identity, one hit on the limit.
-    state = request.state
+    # from request.state: one identity, one hit on the limit. (Its dict, read and written
+    # as a dict: `request.state` wraps the same one, at the cost of a call a field.)
+    state = request.scope.setdefault("state", {})
     if "principal" in state:
-        known: Principal | None = state.principal
+        known: Principal | None = state["principal"]
         return known
     settings: Settings = request.app.state.settings
     key = presented_key(request)
@@ -262,11 +263,11 @@ async def current_client(request: Request) -> Principal | None:
                 "The API key is not valid (unknown or revoked).",
                 headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
             )
-        request.state.client_name = client.name
+        state["client_name"] = client.name
         await _enforce(request, client.rate_limit_bucket, settings.rate_limit_per_minute)
     else:
         await _enforce(request, anonymous_bucket(request), settings.anon_rate_limit_per_minute)
-    state.principal = client
+    state["principal"] = client
     return client
 
 
@@ -328,7 +329,7 @@ async def _enforce(request: Request, bucket: str, limit: int) -> Decision:
         )
     # The edge middleware adds these to whatever answer the request gets (a 204 or a problem
     # too, which a dependency's headers would not reach).
-    request.state.rate_limit_headers = decision.raw_headers(policy)
+    request.scope["state"]["rate_limit_headers"] = decision.raw_headers(policy)
     return decision
 
 

@@ -7,11 +7,13 @@ therefore invalidates every key.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import secrets
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 from threading import Lock
 
 from sqlalchemy import event
@@ -45,6 +47,20 @@ def generate_key() -> str:
 def hash_key(key: str, *, secret: str) -> str:
     # hmac.digest: the one-shot C implementation (every authenticated request runs this).
     return hmac.digest(secret.encode(), key.encode(), "sha256").hex()
+
+
+@lru_cache(maxsize=4)
+def _cache_secret(secret: str) -> bytes:
+    """The key of the recent-keys cache's digests: derived from SECRET_KEY, never the same
+    bytes as the HMAC's key."""
+    return hashlib.blake2b(secret.encode(), digest_size=64, person=b"recent-keys").digest()
+
+
+def cache_digest(key: str, *, secret: str) -> bytes:
+    """What the recent-keys cache knows a key by: a keyed BLAKE2b digest of it, so that the
+    cache never holds a key itself. (Not the stored HMAC: BLAKE2b is built into Python and
+    takes under half the time of OpenSSL's HMAC-SHA256, on every authenticated request.)"""
+    return hashlib.blake2b(key.encode(), key=_cache_secret(secret), digest_size=32).digest()
 
 
 def looks_like_key(key: str) -> bool:
@@ -165,19 +181,19 @@ class _RecentKeys:
     def __init__(self, max_age: float, size: int = 4096) -> None:
         self.max_age = max_age
         self.size = size
-        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._entries: dict[bytes, tuple[float, Principal]] = {}
         self._lock = Lock()
         # Counts the clears: a client read before a clear (a revocation committed while the
         # read was under way) may be stale, and is not kept.
         self.generation = 0
 
-    def get(self, digest: str) -> Principal | None:
+    def get(self, digest: bytes) -> Principal | None:
         entry = self._entries.get(digest)
         if entry is None or time.monotonic() - entry[0] > self.max_age:
             return None
         return entry[1]
 
-    def put(self, digest: str, principal: Principal, *, read_in: int) -> None:
+    def put(self, digest: bytes, principal: Principal, *, read_in: int) -> None:
         """Keep `principal`, read from the database when `generation` was `read_in`."""
         with self._lock:
             if read_in != self.generation:
@@ -197,25 +213,26 @@ recent_keys = _RecentKeys(max_age=1.0)
 
 def recently_authenticated(key: str, *, secret: str) -> Principal | None:
     """The client, if this key authenticated in the last second (no database needed)."""
-    return recent_keys.get(hash_key(key, secret=secret)) if looks_like_key(key) else None
+    return recent_keys.get(cache_digest(key, secret=secret)) if looks_like_key(key) else None
 
 
 def authenticate(*, session: Session, key: str, secret: str) -> Principal | None:
     """The live client whose key this is, or None."""
     if not looks_like_key(key):
         return None
-    digest = hash_key(key, secret=secret)
-    cached = recent_keys.get(digest)
+    known_as = cache_digest(key, secret=secret)
+    cached = recent_keys.get(known_as)
     if cached is not None:
         return cached
     generation = recent_keys.generation
+    digest = hash_key(key, secret=secret)
     client = session.exec(select(ApiClient).where(ApiClient.key_hash == digest)).first()
     if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None
     if client.revoked_at is not None:
         return None
     principal = Principal.of(client)
-    recent_keys.put(digest, principal, read_in=generation)
+    recent_keys.put(known_as, principal, read_in=generation)
     return principal
 
 

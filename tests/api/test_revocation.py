@@ -69,3 +69,22 @@ def test_a_key_read_while_its_revocation_commits_is_not_remembered(
     monkeypatch.undo()
     assert clients.authenticate(session=session, key=runner_app.key, secret=secret) is not None
     assert clients.recently_authenticated(runner_app.key, secret=secret) is not None
+
+
+def test_the_cache_knows_a_key_by_a_digest_of_its_own(
+    client: TestClient, runner_app: Caller, settings: Settings
+) -> None:
+    """Neither the key nor the hash stored in the database is held in memory by the cache:
+    a digest keyed with a secret derived from SECRET_KEY, which another secret changes."""
+    clients.recent_keys.clear()
+    assert client.get("/assessments", headers=runner_app.headers).status_code == 200
+    secret = settings.secret_value
+    held = list(clients.recent_keys._entries)
+    assert held == [clients.cache_digest(runner_app.key, secret=secret)]
+    stored = clients.hash_key(runner_app.key, secret=secret)
+    assert held[0].hex() != stored
+    assert runner_app.key.encode() not in held[0]
+    assert clients.cache_digest(runner_app.key, secret=secret + "-another") != held[0]
+    known = clients.recently_authenticated(runner_app.key, secret=secret)
+    assert known is not None
+    assert known.name == runner_app.client.name
