@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import fastapi.routing
 import pytest
 from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, func, select
+from starlette.requests import ClientDisconnect
 
 from app.api import assess as assess_api
 from app.api.assess import BatchResponse
 from app.api.deps import get_settings_dep
 from app.errors import install_error_handlers
 from app.models import AssessmentRecord
-from app.models.assessments import Assessment
+from app.models.assessments import Assessment, AssessmentRequest
 from app.ratelimit import make_limiter
 from app.rules.outputs import AssessmentResult
 from tests.api.conftest import Caller
@@ -401,8 +407,11 @@ DEEPLY_NESTED = b'{"store": false, "symptoms": ' + b"[" * 1000 + b"]" * 1000 + b
         (b'{"sitting": {"hours_per_day": 9}}', "application/x/y+json"),  # not JSON to FastAPI
         (b'{"sitting": {"hours_per_day": 9}}', "application/problem+json"),
         (b'{"sitting": {"hours_per_day": 9}, "store": false}', "application/json; charset=utf-8"),
+        # JSON that json.loads reads and pydantic's parser (the fast path's) refuses.
+        (b'\xef\xbb\xbf{"sitting": {"hours_per_day": 9}, "store": false}', "application/json"),
+        ('{"sitting": {"hours_per_day": 9}, "store": false}'.encode("utf-16"), "application/json"),
     ],
-    ids=["deeply-nested", "two-slashes", "json-suffix", "charset"],
+    ids=["deeply-nested", "two-slashes", "json-suffix", "charset", "byte-order-mark", "utf-16"],
 )
 @pytest.mark.parametrize("keyed", [True, False], ids=["key", "no-key"])
 def test_odd_requests_are_answered_as_fastapi_answers_them(
@@ -431,6 +440,111 @@ def test_odd_requests_are_answered_as_fastapi_answers_them(
         assert {k: v for k, v in fast.json().items() if k not in storage} == {
             k: v for k, v in standard.json().items() if k not in storage
         }
+
+
+def _request(*messages: dict[str, Any]) -> Request:
+    queue = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return queue.pop(0)
+
+    return Request({"type": "http", "method": "POST", "headers": []}, receive)
+
+
+def test_the_whole_body_is_read_as_starlette_reads_it_and_kept_for_fastapis_path() -> None:
+    """The fast path reads the body itself (app.api.assess.whole_body); in one message or
+    several, the bytes are Starlette's, and `request.body()` gives them again after."""
+    parts = [b'{"store": ', b"false", b"}"]
+    one = _request({"type": "http.request", "body": b"".join(parts)})
+    several = _request(
+        *({"type": "http.request", "body": part, "more_body": True} for part in parts),
+        {"type": "http.request", "body": b""},
+    )
+    for request in (one, several):
+        assert anyio.run(assess_api.whole_body, request) == b'{"store": false}'
+        assert anyio.run(request.body) == b'{"store": false}'
+    gone = _request({"type": "http.request", "body": b"{", "more_body": True}, DISCONNECT)
+    with pytest.raises(ClientDisconnect):
+        anyio.run(assess_api.whole_body, gone)
+
+
+DISCONNECT = {"type": "http.disconnect"}
+
+
+# Any JSON value, for a field of a valid body to be replaced with.
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats()
+    | st.sampled_from(["", "gradual", "sudden", "hip_flexors", "increased", "12", "1e3"])
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=6,
+)
+
+
+def _fields(body: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, value in body.items():
+        paths.append((*prefix, name))
+        if isinstance(value, dict):
+            paths += _fields(value, (*prefix, name))
+    return paths
+
+
+@st.composite
+def request_bodies(draw: st.DrawFn) -> bytes:
+    """A valid body, or one with a field replaced, removed or added; written as JSON the
+    way a client might (ASCII or not, spaced or not, with NaN where a float is NaN)."""
+    body = copy.deepcopy(draw(st.sampled_from([DESK_WORKER, LOCKED_UP, {"store": False}])))
+    change = draw(st.sampled_from(["none", "replace", "remove", "add"]))
+    path = draw(st.sampled_from(_fields(body)))
+    *parents, name = path
+    section = body
+    for parent in parents:
+        section = section[parent]
+    if change == "replace":
+        section[name] = draw(JSON_VALUES)
+    elif change == "remove":
+        del section[name]
+    elif change == "add":
+        section[draw(st.text(max_size=12))] = draw(JSON_VALUES)
+    indent = draw(st.sampled_from([None, 2]))
+    ascii_only = draw(st.booleans())
+    return json.dumps(body, indent=indent, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+
+
+@given(raw=request_bodies())
+@settings(max_examples=300, deadline=None)
+def test_the_json_parser_accepts_only_what_fastapis_way_accepts_alike(raw: bytes) -> None:
+    """The fast path reads a body with pydantic's JSON parser; FastAPI's path, with
+    json.loads and then the model. Whatever the first accepts, the second accepts too, as
+    the same request (what only the second accepts goes to FastAPI's path anyway)."""
+    try:
+        fast = AssessmentRequest.model_validate_json(raw)
+    except ValueError:
+        return
+    standard = AssessmentRequest.model_validate(json.loads(raw))
+    assert fast == standard
+    assert fast.model_dump_json() == standard.model_dump_json()
+
+
+def test_the_json_parser_test_sees_accepted_and_refused_bodies() -> None:
+    """The property above is not empty: its bodies are accepted and refused alike."""
+    seen: set[bool] = set()
+
+    @given(raw=request_bodies())
+    @settings(max_examples=200, deadline=None, database=None)
+    def parse(raw: bytes) -> None:
+        try:
+            AssessmentRequest.model_validate_json(raw)
+            seen.add(True)
+        except ValueError:
+            seen.add(False)
+
+    parse()
+    assert seen == {True, False}
 
 
 def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
