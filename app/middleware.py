@@ -105,9 +105,10 @@ def request_header(scope: Scope, name: bytes) -> str | None:
     read straight from the scope: `name` in lower case, as ASGI gives the names. (Building
     a `Headers` to ask it for one field costs several times as much, and more again for a
     field that is absent.)"""
-    for key, value in scope["headers"]:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for key, value in headers:
         if key == name:
-            return str(value.decode("latin-1"))
+            return value.decode("latin-1")
     return None
 
 
