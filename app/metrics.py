@@ -78,8 +78,8 @@ def observe_group(size: int) -> None:
     ASSESSMENT_GROUPS.observe(size)
 
 
-def count_assessment(triage_level: str) -> None:
-    _assessments(triage_level).inc()
+def count_assessment(triage_level: str, count: int = 1) -> None:
+    _assessments(triage_level).inc(count)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from operator import is_
 from string import Formatter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -46,6 +46,31 @@ from app.rules.outputs import (
 )
 from app.rules.ruleset import ActionDef, LinkSpec, RiskFactorDef, Ruleset, RulesetError
 from app.vocabulary import TightArea
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _members(enum: type[E]) -> type[E]:
+    """`enum`'s members as the attributes of a plain class, for the rules to read.
+
+    Python 3.11 finds an Enum's member through the hook that EnumType.__getattr__ installs,
+    about four times the cost of a plain class attribute, which the interpreter cannot
+    specialise either; an assessment reads a hundred members (9% of its instructions,
+    by callgrind). Typed as the Enum so that mypy checks each name, but only for reading
+    members: it is not the Enum (no iteration, no lookup by value, no isinstance)."""
+    return cast(type[E], type(f"{enum.__name__}Members", (), dict(enum.__members__)))
+
+
+_ActionCode = _members(ActionCode)
+_IntensityChange = _members(IntensityChange)
+_LegSymptoms = _members(LegSymptoms)
+_RedFlagLevel = _members(RedFlagLevel)
+_RiskFactorCode = _members(RiskFactorCode)
+_RiskLevel = _members(RiskLevel)
+_RunningAdvice = _members(RunningAdvice)
+_Severity = _members(Severity)
+_Timeframe = _members(Timeframe)
+_TriageLevel = _members(TriageLevel)
 
 
 @dataclass(frozen=True)
@@ -97,18 +122,19 @@ class Catalogue:
         self._chosen: Made[list[ExerciseLink]] = {}
         # (code, id(definition), priority, timeframe, id(spec), areas) -> action and its JSON
         self._actions: Made[tuple[Action, bytes]] = {}
-        # (id(ruleset), what decides the list) -> the list's JSON
+        # (id(ruleset), what decides the list) -> the answer's JSON from its actions on
         self._action_lists: Made[bytes] = {}
 
     def action_list(
         self, ruleset: Ruleset, key: tuple[object, ...], make: Callable[[], bytes]
     ) -> bytes:
-        """The JSON of an answer's actions, made by `make` once for each `key` (everything
-        that decides the list, under this ruleset) and then reused."""
+        """The end of an answer's JSON, from its actions on (see Evaluation.ending), made by
+        `make` once for each `key` (everything that decides the list, under this ruleset)
+        and then reused: the same object for every answer with that key."""
         return _made(self._action_lists, (id(ruleset), *key), (ruleset,), make)
 
     def links(self, spec: LinkSpec, areas: Sequence[TightArea]) -> list[ExerciseLink]:
-        key = (id(spec), tuple(a.value for a in areas))
+        key = (id(spec), tuple(areas))
         chosen: list[ExerciseLink] = _made(
             self._chosen, key, (spec,), lambda: choose_exercises(spec, self.entries, areas=areas)
         )
@@ -154,6 +180,10 @@ class Evaluation:
     """
 
     json: bytes
+    # The end of `json`, from its actions on: the same object for every answer with the
+    # same actions under the same ruleset and catalogue snapshot (see Catalogue.action_list),
+    # so that what is made of it (its compressed form, for storage) can be made once.
+    ending: bytes
     ruleset_version: str
     severity: Severity
     triage_level: TriageLevel
@@ -257,12 +287,12 @@ def check_templates(ruleset: Ruleset) -> None:
 def severity_of(worst_pain: int, ruleset: Ruleset) -> Severity:
     bands = ruleset.pain_scale
     if worst_pain >= bands.severe_from:
-        return Severity.severe
+        return _Severity.severe
     if worst_pain >= bands.moderate_from:
-        return Severity.moderate
+        return _Severity.moderate
     if worst_pain >= bands.mild_from:
-        return Severity.mild
-    return Severity.none
+        return _Severity.mild
+    return _Severity.none
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -290,6 +320,7 @@ class _State:
 
     __slots__ = (
         "actions",
+        "activities",
         "any_pain",
         "catalogue",
         "earlier_painful",
@@ -303,8 +334,12 @@ class _State:
         "running",
         "running_detail",
         "severity",
+        "severity_value",
+        "sitting",
+        "symptoms",
         "tight_areas",
         "tracing",
+        "training",
         "triage",
         "triage_reason",
     )
@@ -318,21 +353,28 @@ class _State:
         earlier_painful: int,
         tracing: bool,
     ) -> None:
-        symptoms = request.symptoms
+        # Each section read once: an attribute of a pydantic model is read through the hook
+        # of BaseModel.__getattr__, which the interpreter cannot specialise.
+        symptoms = self.symptoms = request.symptoms
+        self.training = request.training
+        self.sitting = request.sitting
+        self.activities = request.activities
         self.request = request
         self.ruleset = ruleset
         self.catalogue = catalogue
         self.parts = parts
         self.earlier_painful = earlier_painful
         self.severity = severity_of(symptoms.worst if symptoms else 0, ruleset)
-        self.any_pain = self.severity is not Severity.none
+        self.any_pain = self.severity is not _Severity.none
+        # For the evidence: pydantic writes a str several times faster than an Enum member.
+        self.severity_value: str = self.severity.value
         reported = symptoms.red_flags if symptoms else ()
         # The reported red flags, each once, in the contract's order (emergency first).
         self.red_flags = [code for code in RED_FLAG_ORDER if code in reported] if reported else []
         self.tight_areas: list[TightArea] = list(symptoms.tight_areas) if symptoms else []
-        self.triage = TriageLevel.self_care
+        self.triage = _TriageLevel.self_care
         self.triage_reason = "self_care"
-        self.running = RunningAdvice.continue_
+        self.running = _RunningAdvice.continue_
         self.running_detail = "continue"
         self.factors: dict[RiskFactorCode, _Factor] = {}
         self.actions: dict[ActionCode, Timeframe | None] = {}
@@ -427,8 +469,8 @@ def _refer_to_physiotherapist(
     """A risk factor for a physiotherapist to look at: the factor, triage `see_physio` for
     that reason (each such reason is named after its factor), and the action."""
     state.add_factor(code, evidence, values=values)
-    state.raise_triage(TriageLevel.see_physio, code.value)
-    state.add_actions(ActionCode.see_physiotherapist)
+    state.raise_triage(_TriageLevel.see_physio, code.value)
+    state.add_actions(_ActionCode.see_physiotherapist)
 
 
 def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
@@ -441,21 +483,21 @@ def _flags_at(state: _State, level: RedFlagLevel) -> list[RedFlagCode]:
     "Any emergency red flag: emergency care now; nothing is listed above it.",
 )
 def rule_1_emergency_red_flags(state: _State) -> bool:
-    flags = _flags_at(state, RedFlagLevel.emergency)
+    flags = _flags_at(state, _RedFlagLevel.emergency)
     if state.tracing:
         state.inputs = {"emergency_red_flags": [f.value for f in flags]}
     if not flags:
         return False
-    state.raise_triage(TriageLevel.emergency, "emergency")
-    state.tighten_running(RunningAdvice.stop, "red_flag")
-    state.add_actions(ActionCode.seek_emergency_care)
+    state.raise_triage(_TriageLevel.emergency, "emergency")
+    state.tighten_running(_RunningAdvice.stop, "red_flag")
+    state.add_actions(_ActionCode.seek_emergency_care)
     return True
 
 
 @rule("R2", "urgent_red_flags", "Else any urgent red flag: see a doctor today.")
 def rule_2_urgent_red_flags(state: _State) -> bool:
-    urgent = _flags_at(state, RedFlagLevel.urgent)
-    emergency = _flags_at(state, RedFlagLevel.emergency)
+    urgent = _flags_at(state, _RedFlagLevel.urgent)
+    emergency = _flags_at(state, _RedFlagLevel.emergency)
     if state.tracing:
         state.inputs = {
             "urgent_red_flags": [f.value for f in urgent],
@@ -463,9 +505,9 @@ def rule_2_urgent_red_flags(state: _State) -> bool:
         }
     if not urgent or emergency:
         return False
-    state.raise_triage(TriageLevel.urgent, "urgent")
-    state.tighten_running(RunningAdvice.stop, "red_flag")
-    state.add_actions(ActionCode.see_doctor_urgently)
+    state.raise_triage(_TriageLevel.urgent, "urgent")
+    state.tighten_running(_RunningAdvice.stop, "red_flag")
+    state.add_actions(_ActionCode.see_doctor_urgently)
     return True
 
 
@@ -475,14 +517,14 @@ def rule_2_urgent_red_flags(state: _State) -> bool:
     "Severe pain or a locked-up back (with pain): an acute episode; stop running.",
 )
 def rule_3_acute_episode(state: _State) -> bool:
-    symptoms = state.request.symptoms
+    symptoms = state.symptoms
     locked_up = bool(symptoms and symptoms.locked_up)
-    severe = state.severity is Severity.severe
-    activities = state.request.activities
+    severe = state.severity is _Severity.severe
+    activities = state.activities
     loads = bool(activities and (activities.weight_training or activities.high_impact_classes))
     if state.tracing:
         state.inputs = {
-            "severity": state.severity.value,
+            "severity": state.severity_value,
             "locked_up": locked_up,
             "weight_training_or_high_impact": loads,
         }
@@ -491,35 +533,35 @@ def rule_3_acute_episode(state: _State) -> bool:
     assert symptoms is not None
     variant = "both" if severe and locked_up else ("severe" if severe else "locked_up")
     state.add_factor(
-        RiskFactorCode.acute_episode,
+        _RiskFactorCode.acute_episode,
         {
             "pain_now": symptoms.pain_now,
             "pain_worst_24h": symptoms.pain_worst_24h,
-            "severity": state.severity,
+            "severity": state.severity_value,
             "locked_up": locked_up,
         },
         variant=variant,
         values={"pain": symptoms.worst},
     )
-    state.tighten_running(RunningAdvice.stop, "acute_episode")
-    state.raise_triage(TriageLevel.see_physio, "acute_episode")
+    state.tighten_running(_RunningAdvice.stop, "acute_episode")
+    state.raise_triage(_TriageLevel.see_physio, "acute_episode")
     state.add_actions(
-        ActionCode.stay_calm, ActionCode.gentle_stretching, ActionCode.see_physiotherapist
+        _ActionCode.stay_calm, _ActionCode.gentle_stretching, _ActionCode.see_physiotherapist
     )
     if loads:
-        state.add_actions(ActionCode.avoid_weights_and_high_impact)
+        state.add_actions(_ActionCode.avoid_weights_and_high_impact)
     return True
 
 
 @rule("R4", "moderate_pain", "Moderate pain: pause running; see a physiotherapist.")
 def rule_4_moderate_pain(state: _State) -> bool:
     if state.tracing:
-        state.inputs = {"severity": state.severity.value}
-    if state.severity is not Severity.moderate:
+        state.inputs = {"severity": state.severity_value}
+    if state.severity is not _Severity.moderate:
         return False
-    state.tighten_running(RunningAdvice.pause, "moderate_pain")
-    state.raise_triage(TriageLevel.see_physio, "moderate_pain")
-    state.add_actions(ActionCode.gentle_stretching, ActionCode.stay_mobile_change_position)
+    state.tighten_running(_RunningAdvice.pause, "moderate_pain")
+    state.raise_triage(_TriageLevel.see_physio, "moderate_pain")
+    state.add_actions(_ActionCode.gentle_stretching, _ActionCode.stay_mobile_change_position)
     return True
 
 
@@ -532,33 +574,33 @@ def rule_5_mild_pain(state: _State) -> bool:
     factors = state.factors
     if state.tracing:
         state.inputs = {
-            "severity": state.severity.value,
+            "severity": state.severity_value,
             "training_load_factors": [c.value for c in LOAD_FACTORS if c in factors],
         }
-    if state.severity is not Severity.mild:
+    if state.severity is not _Severity.mild:
         return False
-    state.raise_triage(TriageLevel.self_care, "self_care")
+    state.raise_triage(_TriageLevel.self_care, "self_care")
     if any(code in factors for code in LOAD_FACTORS):
-        state.tighten_running(RunningAdvice.reduce, "load_and_mild_pain")
+        state.tighten_running(_RunningAdvice.reduce, "load_and_mild_pain")
     else:
-        state.tighten_running(RunningAdvice.continue_, "continue")
-    state.add_actions(ActionCode.gentle_stretching, ActionCode.core_and_postural_work)
+        state.tighten_running(_RunningAdvice.continue_, "continue")
+    state.add_actions(_ActionCode.gentle_stretching, _ActionCode.core_and_postural_work)
     return True
 
 
 @rule("R6", "no_pain", "No pain: prevention; reduce running only for a high volume spike.")
 def rule_6_no_pain(state: _State) -> bool:
-    spike = state.factors.get(RiskFactorCode.training_volume_spike)
-    high_spike = spike is not None and spike.level is RiskLevel.high
+    spike = state.factors.get(_RiskFactorCode.training_volume_spike)
+    high_spike = spike is not None and spike.level is _RiskLevel.high
     if state.tracing:
-        state.inputs = {"severity": state.severity.value, "high_volume_spike": high_spike}
+        state.inputs = {"severity": state.severity_value, "high_volume_spike": high_spike}
     if state.any_pain:
         return False
-    state.raise_triage(TriageLevel.self_care, "self_care")
+    state.raise_triage(_TriageLevel.self_care, "self_care")
     if high_spike:
-        state.tighten_running(RunningAdvice.reduce, "high_spike")
+        state.tighten_running(_RunningAdvice.reduce, "high_spike")
     else:
-        state.tighten_running(RunningAdvice.continue_, "continue")
+        state.tighten_running(_RunningAdvice.continue_, "continue")
     return True
 
 
@@ -571,7 +613,7 @@ def rule_6_no_pain(state: _State) -> bool:
     "load_ratio_high",
 )
 def rule_7_load_ratio(state: _State) -> bool:
-    training = state.request.training
+    training = state.training
     weekly = training.weekly_distance_km if training else None
     baseline = training.baseline_weekly_distance_km if training else None
     # Compared unrounded (1.1001 is above 1.1); rounded only where it is shown.
@@ -590,15 +632,15 @@ def rule_7_load_ratio(state: _State) -> bool:
     if baseline == 0 or exact is None:
         if weekly == 0:
             return False
-        level, variant = RiskLevel.high, "from_zero"
+        level, variant = _RiskLevel.high, "from_zero"
     elif exact > state.ruleset.threshold("load_ratio_high"):
-        level, variant = RiskLevel.high, "ratio"
+        level, variant = _RiskLevel.high, "ratio"
     elif exact > state.ruleset.threshold("load_ratio_moderate"):
-        level, variant = RiskLevel.moderate, "ratio"
+        level, variant = _RiskLevel.moderate, "ratio"
     else:
         return False
     state.add_factor(
-        RiskFactorCode.training_volume_spike,
+        _RiskFactorCode.training_volume_spike,
         {
             "weekly_distance_km": weekly,
             "baseline_weekly_distance_km": baseline,
@@ -612,7 +654,7 @@ def rule_7_load_ratio(state: _State) -> bool:
             "load_ratio": f"{ratio:.2f}" if ratio is not None else "",
         },
     )
-    state.add_actions(ActionCode.reduce_training_load, ActionCode.plan_gradual_progression)
+    state.add_actions(_ActionCode.reduce_training_load, _ActionCode.plan_gradual_progression)
     return True
 
 
@@ -622,7 +664,7 @@ def rule_7_load_ratio(state: _State) -> bool:
     "Intensity increased or speed sessions added; or a new kind of training.",
 )
 def rule_8_intensity_and_type(state: _State) -> bool:
-    training = state.request.training
+    training = state.training
     if state.tracing:
         state.inputs = {
             "intensity_change": training.intensity_change.value if training else None,
@@ -631,7 +673,7 @@ def rule_8_intensity_and_type(state: _State) -> bool:
         }
     if training is None:
         return False
-    increased = training.intensity_change is IntensityChange.increased
+    increased = training.intensity_change is _IntensityChange.increased
     speed = training.added_speed_sessions
     new_type = training.new_training_type
     if not (increased or speed or new_type):
@@ -641,7 +683,7 @@ def rule_8_intensity_and_type(state: _State) -> bool:
             "both" if increased and speed else ("intensity" if increased else "speed_sessions")
         )
         state.add_factor(
-            RiskFactorCode.intensity_increase,
+            _RiskFactorCode.intensity_increase,
             {
                 "intensity_change": training.intensity_change.value,
                 "added_speed_sessions": speed,
@@ -649,8 +691,8 @@ def rule_8_intensity_and_type(state: _State) -> bool:
             variant=variant,
         )
     if new_type:
-        state.add_factor(RiskFactorCode.training_type_change, {"new_training_type": True})
-    state.add_actions(ActionCode.plan_gradual_progression)
+        state.add_factor(_RiskFactorCode.training_type_change, {"new_training_type": True})
+    state.add_actions(_ActionCode.plan_gradual_progression)
     return True
 
 
@@ -663,7 +705,7 @@ def rule_8_intensity_and_type(state: _State) -> bool:
     "sitting_bout_minutes",
 )
 def rule_9_sitting(state: _State) -> bool:
-    sitting = state.request.sitting
+    sitting = state.sitting
     hours = sitting.hours_per_day if sitting else None
     bout = sitting.longest_bout_minutes if sitting else None
     straight = bool(sitting and sitting.runs_straight_after_sitting)
@@ -681,7 +723,7 @@ def rule_9_sitting(state: _State) -> bool:
     if long_hours or long_bout:
         variant = "both" if long_hours and long_bout else ("hours" if long_hours else "bout")
         state.add_factor(
-            RiskFactorCode.prolonged_sitting,
+            _RiskFactorCode.prolonged_sitting,
             {"hours_per_day": hours, "longest_bout_minutes": bout},
             variant=variant,
             values={
@@ -689,10 +731,10 @@ def rule_9_sitting(state: _State) -> bool:
                 "longest_bout_minutes": bout if bout is not None else "",
             },
         )
-        state.add_actions(ActionCode.stay_mobile_change_position)
+        state.add_actions(_ActionCode.stay_mobile_change_position)
     if straight:
-        state.add_factor(RiskFactorCode.sit_then_run, {"runs_straight_after_sitting": True})
-        state.add_actions(ActionCode.mobilise_before_running)
+        state.add_factor(_RiskFactorCode.sit_then_run, {"runs_straight_after_sitting": True})
+        state.add_actions(_ActionCode.mobilise_before_running)
     return True
 
 
@@ -709,11 +751,12 @@ def rule_10_tightness(state: _State) -> bool:
         return False
     names = state.ruleset.area_names
     state.add_factor(
-        RiskFactorCode.myofascial_tension,
-        {"tight_areas": [a.value for a in areas]},
+        _RiskFactorCode.myofascial_tension,
+        # (`_value_`: the member's value, without the `value` property's cost)
+        {"tight_areas": [a._value_ for a in areas]},
         values={"areas": ", ".join([names[a] for a in areas])},
     )
-    state.add_actions(ActionCode.stretch_and_foam_roll)
+    state.add_actions(_ActionCode.stretch_and_foam_roll)
     return True
 
 
@@ -723,15 +766,15 @@ def rule_10_tightness(state: _State) -> bool:
     "Pain that began with lifting (possible facet joint irritation): see a physiotherapist.",
 )
 def rule_11_lifting(state: _State) -> bool:
-    lifting = bool(state.request.symptoms and state.request.symptoms.after_lifting)
+    lifting = bool(state.symptoms and state.symptoms.after_lifting)
     if state.tracing:
-        state.inputs = {"after_lifting": lifting, "severity": state.severity.value}
+        state.inputs = {"after_lifting": lifting, "severity": state.severity_value}
     if not (lifting and state.any_pain):
         return False
     _refer_to_physiotherapist(
         state,
-        RiskFactorCode.lifting_related_onset,
-        {"after_lifting": True, "severity": state.severity},
+        _RiskFactorCode.lifting_related_onset,
+        {"after_lifting": True, "severity": state.severity_value},
     )
     return True
 
@@ -743,9 +786,9 @@ def rule_11_lifting(state: _State) -> bool:
     "persistent_duration_days",
 )
 def rule_12_persistent(state: _State) -> bool:
-    days = state.request.symptoms.duration_days if state.request.symptoms else None
+    days = state.symptoms.duration_days if state.symptoms else None
     if state.tracing:
-        state.inputs = {"duration_days": days, "severity": state.severity.value}
+        state.inputs = {"duration_days": days, "severity": state.severity_value}
     if not (
         state.any_pain
         and days is not None
@@ -754,7 +797,7 @@ def rule_12_persistent(state: _State) -> bool:
         return False
     _refer_to_physiotherapist(
         state,
-        RiskFactorCode.persistent_symptoms,
+        _RiskFactorCode.persistent_symptoms,
         {"duration_days": days},
         values={"duration_days": days},
     )
@@ -768,14 +811,14 @@ def rule_12_persistent(state: _State) -> bool:
     "new_runner_months",
 )
 def rule_13_core_control(state: _State) -> bool:
-    training = state.request.training
+    training = state.training
     months = training.running_experience_months if training else None
-    harder = RiskFactorCode.intensity_increase in state.factors
+    harder = _RiskFactorCode.intensity_increase in state.factors
     if state.tracing:
         state.inputs = {
             "running_experience_months": months,
             "intensity_increase": harder,
-            "severity": state.severity.value,
+            "severity": state.severity_value,
         }
     new_runner = months is not None and months < state.ruleset.threshold("new_runner_months")
     pushing = state.any_pain and harder
@@ -783,16 +826,16 @@ def rule_13_core_control(state: _State) -> bool:
         return False
     variant = "both" if new_runner and pushing else ("new_runner" if new_runner else "pushing_hard")
     state.add_factor(
-        RiskFactorCode.core_control,
+        _RiskFactorCode.core_control,
         {
             "running_experience_months": months,
             "intensity_increase": harder,
-            "severity": state.severity,
+            "severity": state.severity_value,
         },
         variant=variant,
         values={"running_experience_months": months if months is not None else ""},
     )
-    state.add_actions(ActionCode.core_and_postural_work)
+    state.add_actions(_ActionCode.core_and_postural_work)
     return True
 
 
@@ -805,7 +848,7 @@ def rule_13_core_control(state: _State) -> bool:
     "history_window_days",
 )
 def rule_14_recurrence(state: _State) -> bool:
-    reported = bool(state.request.symptoms and state.request.symptoms.recurrent)
+    reported = bool(state.symptoms and state.symptoms.recurrent)
     if state.tracing:
         state.inputs = {"recurrent": reported, "earlier_painful_assessments": state.earlier_painful}
     threshold = state.ruleset.threshold
@@ -814,7 +857,7 @@ def rule_14_recurrence(state: _State) -> bool:
         return False
     variant = "both" if reported and from_history else ("reported" if reported else "history")
     state.add_factor(
-        RiskFactorCode.recurrent_episodes,
+        _RiskFactorCode.recurrent_episodes,
         {
             "recurrent": reported,
             "earlier_painful_assessments": state.earlier_painful,
@@ -823,7 +866,7 @@ def rule_14_recurrence(state: _State) -> bool:
         variant=variant,
         values={"earlier_painful_assessments": state.earlier_painful},
     )
-    state.add_actions(ActionCode.running_technique_analysis, ActionCode.strength_training)
+    state.add_actions(_ActionCode.running_technique_analysis, _ActionCode.strength_training)
     return True
 
 
@@ -833,13 +876,15 @@ def rule_14_recurrence(state: _State) -> bool:
     "Symptoms spreading below the knee: see a physiotherapist.",
 )
 def rule_15_leg_symptoms(state: _State) -> bool:
-    symptoms = state.request.symptoms
-    leg = symptoms.leg_symptoms if symptoms else LegSymptoms.none
+    symptoms = state.symptoms
+    leg = symptoms.leg_symptoms if symptoms else _LegSymptoms.none
     if state.tracing:
         state.inputs = {"leg_symptoms": leg.value}
-    if leg is not LegSymptoms.below_knee:
+    if leg is not _LegSymptoms.below_knee:
         return False
-    _refer_to_physiotherapist(state, RiskFactorCode.radiating_leg_pain, {"leg_symptoms": leg.value})
+    _refer_to_physiotherapist(
+        state, _RiskFactorCode.radiating_leg_pain, {"leg_symptoms": leg.value}
+    )
     return True
 
 
@@ -851,11 +896,11 @@ def rule_15_leg_symptoms(state: _State) -> bool:
 )
 def rule_16_age(state: _State) -> bool:
     age = state.request.age_years
-    recurrent = RiskFactorCode.recurrent_episodes in state.factors
+    recurrent = _RiskFactorCode.recurrent_episodes in state.factors
     if state.tracing:
         state.inputs = {
             "age_years": age,
-            "severity": state.severity.value,
+            "severity": state.severity_value,
             "recurrent_episodes": recurrent,
         }
     if (
@@ -867,8 +912,8 @@ def rule_16_age(state: _State) -> bool:
         return False
     _refer_to_physiotherapist(
         state,
-        RiskFactorCode.age_over_50_new_episode,
-        {"age_years": age, "severity": state.severity},
+        _RiskFactorCode.age_over_50_new_episode,
+        {"age_years": age, "severity": state.severity_value},
         values={"age_years": age},
     )
     return True
@@ -882,11 +927,11 @@ def rule_16_age(state: _State) -> bool:
 )
 def rule_17_any_pain(state: _State) -> bool:
     if state.tracing:
-        state.inputs = {"severity": state.severity.value}
+        state.inputs = {"severity": state.severity_value}
     if not state.any_pain:
         return False
-    state.add_actions(ActionCode.stay_calm, ActionCode.see_physiotherapist)
-    state.add_actions(*LONG_TERM_ACTIONS, timeframe=Timeframe.ongoing)
+    state.add_actions(_ActionCode.stay_calm, _ActionCode.see_physiotherapist)
+    state.add_actions(*LONG_TERM_ACTIONS, timeframe=_Timeframe.ongoing)
     return True
 
 
@@ -964,9 +1009,9 @@ def _action(
     state: _State, code: ActionCode, priority: int, timeframe: Timeframe
 ) -> tuple[Action, bytes]:
     definition = state.ruleset.action(code)
-    acute = RiskFactorCode.acute_episode in state.factors
+    acute = _RiskFactorCode.acute_episode in state.factors
     spec = definition.acute_links if acute and definition.acute_links else definition.links
-    areas = state.tight_areas if spec and code is ActionCode.stretch_and_foam_roll else ()
+    areas = state.tight_areas if spec and code is _ActionCode.stretch_and_foam_roll else ()
     return state.catalogue.action(
         code, definition, priority=priority, timeframe=timeframe, spec=spec, areas=areas
     )
@@ -976,37 +1021,42 @@ def _action(
 
 
 def _physio_timeframe(state: _State) -> Timeframe:
-    if state.triage in (TriageLevel.urgent, TriageLevel.emergency):
-        return Timeframe.ongoing  # after the medical care comes first
-    if RiskFactorCode.acute_episode in state.factors:
-        return Timeframe.today
-    if state.triage is TriageLevel.see_physio:
-        return Timeframe.this_week
-    return Timeframe.ongoing  # if it is not settling within two weeks
+    if state.triage in (_TriageLevel.urgent, _TriageLevel.emergency):
+        return _Timeframe.ongoing  # after the medical care comes first
+    if _RiskFactorCode.acute_episode in state.factors:
+        return _Timeframe.today
+    if state.triage is _TriageLevel.see_physio:
+        return _Timeframe.this_week
+    return _Timeframe.ongoing  # if it is not settling within two weeks
 
 
-def _actions_json(state: _State) -> bytes:
-    """The answer's actions, in order, as JSON (without the brackets)."""
-    if state.running is RunningAdvice.stop:
-        state.actions.setdefault(ActionCode.stop_running, None)
+def _ending(state: _State) -> bytes:
+    """The end of the answer's JSON: its actions, in order, and what follows them."""
+    if state.running is _RunningAdvice.stop:
+        state.actions.setdefault(_ActionCode.stop_running, None)
     actions = state.actions
     # Everything the list depends on besides the ruleset and the catalogue: the actions with
     # their timeframes, the physiotherapist's timeframe, the acute links, the tight areas.
     key = (
         tuple(actions.items()),
-        _physio_timeframe(state) if ActionCode.see_physiotherapist in actions else None,
-        RiskFactorCode.acute_episode in state.factors,
-        tuple(state.tight_areas) if ActionCode.stretch_and_foam_roll in actions else (),
+        _physio_timeframe(state) if _ActionCode.see_physiotherapist in actions else None,
+        _RiskFactorCode.acute_episode in state.factors,
+        tuple(state.tight_areas) if _ActionCode.stretch_and_foam_roll in actions else (),
     )
     return state.catalogue.action_list(
-        state.ruleset, key, lambda: b",".join(json for _, json in _actions(state))
+        state.ruleset,
+        key,
+        lambda: (
+            b'"actions":[%s],%s'
+            % (b",".join(json for _, json in _actions(state)), state.parts.tail)
+        ),
     )
 
 
 def _actions(state: _State) -> list[tuple[Action, bytes]]:
     planned: list[tuple[ActionCode, Timeframe]] = []
     for code, override in state.actions.items():
-        if code is ActionCode.see_physiotherapist:
+        if code is _ActionCode.see_physiotherapist:
             timeframe = _physio_timeframe(state)
         else:
             timeframe = override or state.ruleset.action(code).timeframe
@@ -1218,7 +1268,7 @@ def assess(
     else:
         for check in _CHECKS:
             check(state)
-    actions = _actions_json(state)
+    ending = _ending(state)
     factors = state.factors
     # An AssessmentResult's JSON (a test holds it to the model's own serialisation), from
     # parts written once per ruleset or catalogue snapshot; only the risk factors are new.
@@ -1232,20 +1282,19 @@ def assess(
             b",".join([factors[code].json for code in FACTOR_ORDER if code in factors]),
             b'],"red_flags":[',
             b",".join([parts.red_flag(code) for code in state.red_flags]),
-            b'],"actions":[',
-            actions,
             b"],",
-            parts.tail,
+            ending,
         )
     )
     trace = {
         "ruleset_version": ruleset.version,
-        "severity": state.severity.value,
+        "severity": state.severity_value,
         "pain_scale": ruleset.pain_scale.scheme,
         "rules": sorted(traces, key=lambda t: int(t["rule"][1:])),
     }
     return Evaluation(
         json=json,
+        ending=ending,
         ruleset_version=ruleset.version,
         severity=state.severity,
         triage_level=state.triage,

@@ -9,6 +9,12 @@ assessment. The dictionary is stored in the database beside the answers (table
 `answer_dictionary`, named by the SHA-256 of its content, referenced by each row), so an
 answer can be read back under any later ruleset, or by anyone with the table and zstd.
 
+An answer may be stored as more than one zstd frame, one after another (zstd reads such
+a stream as the frames' contents joined, the `zstd` command included): the part of the
+answer that comes from its actions on is the same for every answer with the same actions
+(see Evaluation.ending), so its frame is compressed once and reused, and only the rest is
+compressed for each answer, in half the time; the row is about 5% bigger.
+
 zstd contexts must not be used by two threads at once: each thread gets its own.
 """
 
@@ -25,13 +31,16 @@ from sqlmodel import Session, select
 
 from app.db import utcnow
 from app.models import AnswerDictionary
-from app.rules.engine import answer_dictionary
+from app.rules.engine import MAX_MADE, answer_dictionary
 from app.rules.ruleset import Ruleset
 
 # zstd's fastest regular level. On answers, with the dictionary: rows 5% bigger than at the
 # default (3), about 980 bytes against 940, for a little less time with warm caches and a
 # third less with cold ones (as between requests).
 LEVEL = 1
+# How many endings' frames a dictionary keeps (see Dictionary.compress_answer): as many as a
+# catalogue snapshot keeps action lists (app.rules.engine.MAX_MADE), then it starts afresh.
+MAX_ENDINGS = MAX_MADE
 
 _TABLE = AnswerDictionary.__table__  # type: ignore[attr-defined]
 # Whether the dictionary whose id is bound as "id" is stored (see is_stored).
@@ -53,6 +62,8 @@ class Dictionary:
     ruleset_version: str
     _zstd: zstandard.ZstdCompressionDict | None = field(init=False, repr=False, default=None)
     _local: threading.local = field(init=False, repr=False, default_factory=threading.local)
+    # id(ending) -> (ending, its frame): see compress_answer.
+    _endings: dict[int, tuple[bytes, bytes]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.content:
@@ -64,7 +75,7 @@ class Dictionary:
         # built here, once, before any thread can share the dictionary.
         self.decompress(self.compress(b"{}"))
 
-    def compress(self, data: bytes) -> bytes:
+    def compress(self, data: bytes | memoryview) -> bytes:
         compressor: zstandard.ZstdCompressor | None = getattr(self._local, "compressor", None)
         if compressor is None:
             # With a checksum: a damaged row, or one read with the wrong dictionary, is an
@@ -74,14 +85,37 @@ class Dictionary:
             )
         return compressor.compress(data)
 
+    def compress_answer(self, answer: bytes, ending: bytes) -> bytes:
+        """`answer`, whose last bytes are `ending`, as two frames: the rest, compressed now,
+        then `ending`'s frame, compressed the first time this object is seen and then kept
+        (an ending is shared by every answer with the same actions; see
+        Evaluation.ending)."""
+        if not answer.endswith(ending):
+            raise ValueError("the answer does not end with the ending given")
+        kept = self._endings.get(id(ending))
+        if kept is None or kept[0] is not ending:
+            if len(self._endings) >= MAX_ENDINGS:
+                self._endings.clear()
+            kept = self._endings[id(ending)] = (ending, self.compress(ending))
+        return self.compress(memoryview(answer)[: len(answer) - len(ending)]) + kept[1]
+
     def decompress(self, data: bytes) -> bytes:
+        """A stored answer: the contents of its frames, joined (one frame, or several)."""
         decompressor: zstandard.ZstdDecompressor | None = getattr(self._local, "decompressor", None)
         if decompressor is None:
             decompressor = self._local.decompressor = zstandard.ZstdDecompressor(
                 dict_data=self._zstd
             )
+        parts: list[bytes] = []
         try:
-            return decompressor.decompress(data)
+            while True:
+                frame = decompressor.decompressobj()
+                parts.append(frame.decompress(data))
+                if not frame.eof:
+                    raise StoredAnswerError("a stored answer ends inside a frame")
+                data = frame.unused_data
+                if not data:
+                    return b"".join(parts)
         except zstandard.ZstdError as error:
             raise StoredAnswerError(f"a stored answer does not decompress: {error}") from None
 

@@ -97,6 +97,20 @@ def upgrade() -> None:
         batch_op.drop_column("result")
 
 
+def _frames(decompressor: zstandard.ZstdDecompressor, packed: bytes) -> bytes:
+    """A stored answer: its frames' contents, joined (later versions store an answer as
+    more than one frame; see app.services.stored_answers)."""
+    parts = []
+    while True:
+        frame = decompressor.decompressobj()
+        parts.append(frame.decompress(packed))
+        if not frame.eof:
+            raise RuntimeError("a stored answer ends inside a zstd frame")
+        packed = frame.unused_data
+        if not packed:
+            return b"".join(parts)
+
+
 def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("result", sa.JSON(), nullable=True))
@@ -125,7 +139,7 @@ def downgrade() -> None:
                 {
                     "row_id": row_id,
                     "answer": json.loads(
-                        (dictionaries[name] if name is not None else plain).decompress(packed)
+                        _frames(dictionaries[name] if name is not None else plain, packed)
                     ),
                 }
                 for row_id, packed, name in rows

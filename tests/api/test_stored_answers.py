@@ -8,21 +8,25 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import zstandard
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from app.models import AnswerDictionary, AssessmentRecord
-from app.rules.engine import answer_dictionary
+from app.models.assessments import AssessmentRequest
+from app.rules.engine import Catalogue, Evaluation, answer_dictionary, assess
 from app.rules.ruleset import load_ruleset
 from app.services import stored_answers
 from app.services.stored_answers import StoredAnswerError
 from tests.api.conftest import Caller
 from tests.api.test_assess import DESK_WORKER, LOCKED_UP
+from tests.rules.conftest import build_catalogue
 
 
 def _record(session: Session, assessment_id: str) -> AssessmentRecord:
@@ -141,3 +145,83 @@ def test_threads_compress_and_decompress_at_once() -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(round_trips, answers))
+
+
+def _answers_with_the_same_actions() -> tuple[Evaluation, Evaluation]:
+    """Two different answers whose actions are the same (only this week's distance, and so
+    the load ratio in the evidence, differs)."""
+    catalogue = Catalogue(build_catalogue())
+    first, second = (
+        assess(
+            AssessmentRequest.model_validate(
+                {**DESK_WORKER, "training": {**DESK_WORKER["training"], "weekly_distance_km": km}}
+            ),
+            ruleset=load_ruleset(),
+            catalogue=catalogue,
+            explain=False,
+        )
+        for km in (48, 49)
+    )
+    assert first.json != second.json
+    return first, second
+
+
+def test_an_answer_is_stored_as_two_frames_its_shared_ending_compressed_once() -> None:
+    """An answer's ending (its actions on) is one object for answers with the same actions,
+    compressed once: every such answer's row ends with the same frame, and reads back whole,
+    with this service's reader and with any zstd reader that reads frame after frame."""
+    first, second = _answers_with_the_same_actions()
+    assert first.ending is second.ending
+    assert first.json.endswith(first.ending)
+    assert first.ending.startswith(b'"actions":[')
+    shared = stored_answers.for_ruleset(load_ruleset())
+    dictionary = stored_answers.Dictionary("fresh", shared.content, shared.ruleset_version)
+    compressed: list[bytes] = []
+    compress = dictionary.compress
+
+    def counting(data: bytes) -> bytes:
+        compressed.append(bytes(data))
+        return compress(data)
+
+    dictionary.compress = counting  # type: ignore[method-assign]
+    packed = [dictionary.compress_answer(e.json, e.ending) for e in (first, second)]
+    assert compressed.count(first.ending) == 1  # once, for both rows
+    assert len(compressed) == 3
+    ending_frame = compress(first.ending)
+    assert all(row.endswith(ending_frame) for row in packed)
+    assert [dictionary.decompress(row) for row in packed] == [first.json, second.json]
+    # Any zstd reader that reads frame after frame (the `zstd` command does) reads it whole.
+    content = zstandard.ZstdCompressionDict(
+        dictionary.content, dict_type=zstandard.DICT_TYPE_RAWCONTENT
+    )
+    reader = zstandard.ZstdDecompressor(dict_data=content).decompressobj(read_across_frames=True)
+    assert reader.decompress(packed[0]) == first.json
+
+
+def test_an_ending_that_is_not_the_answers_end_is_refused() -> None:
+    first, _ = _answers_with_the_same_actions()
+    dictionary = stored_answers.for_ruleset(load_ruleset())
+    with pytest.raises(ValueError, match="does not end with"):
+        dictionary.compress_answer(first.json, first.ending + b" ")
+    assert dictionary.compress_answer(first.json, b"") == dictionary.compress(first.json) + (
+        dictionary.compress(b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda row: row[:-3], "ends inside a frame"),
+        (lambda row: row[: len(row) // 2], "ends inside a frame"),
+        (lambda row: row + b"more", "does not decompress"),
+    ],
+    ids=["cut in the last frame", "cut in the first frame", "bytes after the last frame"],
+)
+def test_a_row_cut_short_or_with_bytes_after_its_frames_is_an_error(
+    damage: Callable[[bytes], bytes], message: str
+) -> None:
+    first, _ = _answers_with_the_same_actions()
+    dictionary = stored_answers.for_ruleset(load_ruleset())
+    row = dictionary.compress_answer(first.json, first.ending)
+    with pytest.raises(StoredAnswerError, match=message):
+        dictionary.decompress(damage(row))

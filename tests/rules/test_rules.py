@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import pytest
 
 from app.content.loader import bibliography
+from app.rules import codes, engine
 from app.rules.engine import CatalogueEntry
 from app.rules.ruleset import Ruleset
 from tests.rules.conftest import Assess
@@ -922,3 +924,24 @@ def test_a_baseline_too_small_to_divide_by_counts_as_starting_from_zero(run: Ass
     assert spike.level == "high"
     assert spike.evidence["load_ratio"] is None
     assert "inf" not in spike.explanation
+
+
+# Every enum of the contract's codes that the engine reads through a mirror (engine._members).
+MIRRORED = [
+    enum
+    for enum in vars(codes).values()
+    if isinstance(enum, type) and issubclass(enum, StrEnum) and hasattr(engine, f"_{enum.__name__}")
+]
+
+
+def test_the_engine_reads_the_codes_it_tests_through_mirrors() -> None:
+    assert {enum.__name__ for enum in MIRRORED} >= {"Severity", "RiskFactorCode", "ActionCode"}
+
+
+@pytest.mark.parametrize("enum", MIRRORED, ids=lambda enum: enum.__name__)
+def test_the_rules_read_each_enum_member_itself(enum: type[StrEnum]) -> None:
+    """The rules read members from a plain class (engine._members, for speed): it has every
+    member, and each of its attributes is the member itself."""
+    mirror = getattr(engine, f"_{enum.__name__}")
+    assert all(getattr(mirror, name) is member for name, member in enum.__members__.items())
+    assert {name for name in vars(mirror) if not name.startswith("__")} == set(enum.__members__)
