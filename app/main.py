@@ -28,7 +28,7 @@ from app.api.deps import RateLimited
 from app.api.docs import install_docs
 from app.config import ConfigError, Settings, get_settings
 from app.cors import ProblemCORSMiddleware
-from app.db import create_db_engine, session_factory
+from app.db import WalCheckpointer, create_db_engine, session_factory
 from app.errors import COMMON_API_ERRORS, install_error_handlers
 from app.middleware import (
     ConditionalGetMiddleware,
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     ruleset = load_ruleset()
     engine = create_db_engine(settings)
+    # SQLite's log is checkpointed on a thread of its own, not inside requests' commits.
+    checkpointer = WalCheckpointer(engine) if settings.is_sqlite else None
 
     limiter = make_limiter(settings.redis_url)
 
@@ -69,8 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the instructions of a stored assessment or a batch item (callgrind, on
         # bench/assess_throughput.py's requests).
         gc.set_threshold(20_000, 20, 20)
+        if checkpointer is not None:
+            checkpointer.start()
         yield
         await limiter.close()
+        if checkpointer is not None:
+            checkpointer.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.checkpointer = checkpointer
     app.state.session_factory = session_factory(engine)
     app.state.ruleset = ruleset
     app.state.assessment_queue = AssessmentQueue(
