@@ -6,7 +6,8 @@ in one run. The bare echo validates the same body and returns it through a respo
 in both of FastAPI's styles: a plain `def` endpoint (the FastAPI template's style, run in
 the thread pool) and an `async def` one (no thread hop, faster). Printed, for each: requests
 a second, the ratio to each echo, and the server's CPU time per request (read from /proc,
-so a busy machine moves it less than it moves throughput):
+so a busy machine moves it less than it moves throughput), and at the end each server's
+peak memory (resident set):
 
     /assess, store: false                      target >= 0.6
     /assess, stored in SQLite                  target >= 0.35
@@ -147,6 +148,13 @@ class Server:
         """User and system CPU time of the server process so far."""
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_memory_mb(self) -> float:
+        """The most memory the server process has held so far (its peak resident set)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM in /proc/<pid>/status")
 
 
 @dataclass
@@ -293,6 +301,11 @@ def main() -> None:
                     runs.setdefault(name, []).append(
                         wrk(target, path, script, args.seconds, connections)
                     )
+            memory = {
+                "the def echo": bare_def.peak_memory_mb(),
+                "the async def echo": bare_async.peak_memory_mb(),
+                "the service": ours.peak_memory_mb(),
+            }
 
         sizes = stored_sizes(work / "bench.db")
 
@@ -342,6 +355,10 @@ def main() -> None:
         f"{sizes.packed:.0f} bytes compressed against {sizes.as_json:.0f} as JSON "
         f"({sizes.as_json / sizes.packed:.1f} times as many); the database with its "
         f"write-ahead log is {sizes.database / 1e6:.0f} MB"
+    )
+    print(
+        "  peak memory (resident) of each server: "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())
     )
 
 
