@@ -14,7 +14,25 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Connection, Engine, make_url, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    delete,
+    event,
+    insert,
+    make_url,
+    text,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlmodel import Session, select
 
@@ -23,6 +41,9 @@ from app.db import (
     ATTEMPTS,
     PROJECT_ROOT,
     SQLITE_CACHE_KIB,
+    BulkInsert,
+    JSONText,
+    UTCDateTime,
     _answering_connection_class,
     create_db_engine,
     retrying,
@@ -356,3 +377,88 @@ def test_retrying_runs_work_again_when_postgresql_ended_it_and_nothing_else() ->
     with pytest.raises(OperationalError):
         retrying(session, broken)  # type: ignore[arg-type]
     assert len(tries) == 1
+
+
+# --- BulkInsert ------------------------------------------------------------------------------
+
+_bulk_metadata = MetaData()
+_bulk_table = Table(
+    "bulk_insert_probe",
+    _bulk_metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("label", String(16)),
+    Column("flag", Boolean, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("doc", JSON, nullable=False),
+    Column("blob", LargeBinary, nullable=False),
+    Column("parent", Uuid, ForeignKey("bulk_insert_probe.id")),
+)
+_BULK_COLUMNS = ["id", "at", "label", "flag", "count", "doc", "blob", "parent"]
+
+
+def _probe_rows() -> list[tuple[object, ...]]:
+    at = datetime(2026, 12, 5, 13, 14, 15, 161718, tzinfo=timezone(timedelta(hours=2)))
+    return [
+        (uuid7(), at, "one", True, 1, JSONText('{"a":[1,2.5,"x"]}'), b"\x00\x01zstd", None),
+        (uuid7(), at + timedelta(microseconds=1), None, False, 0, {"b": None}, b"", None),
+        (uuid7(), at.replace(microsecond=0), "three", True, -7, [1, "two"], b"\xff" * 40, None),
+    ]
+
+
+def _stored(connection: Connection) -> list[tuple[object, ...]]:
+    """The rows as the database holds them (read without SQLAlchemy's conversions)."""
+    return [
+        tuple(row)
+        for row in connection.exec_driver_sql(
+            "SELECT id, at, label, flag, count, doc, blob, parent FROM bulk_insert_probe "
+            "ORDER BY count"
+        )
+    ]
+
+
+@pytest.fixture
+def probe(connection: Connection) -> Connection:
+    _bulk_metadata.create_all(connection)  # undone with the test's transaction
+    return connection
+
+
+def test_bulk_insert_stores_what_sqlalchemys_executemany_stores(probe: Connection) -> None:
+    rows = _probe_rows()
+    probe.execute(insert(_bulk_table), [dict(zip(_BULK_COLUMNS, row, strict=True)) for row in rows])
+    by_sqlalchemy = _stored(probe)
+    probe.execute(delete(_bulk_table))
+    BulkInsert(_bulk_table, _BULK_COLUMNS).execute(probe, rows)
+    assert _stored(probe) == by_sqlalchemy
+    # And read back through SQLAlchemy's types, they are the values given.
+    read = probe.execute(select(_bulk_table).order_by(_bulk_table.c.count.desc())).all()  # type: ignore[call-overload]
+    assert [row.id for row in read] == [row[0] for row in rows]
+    assert [row.at for row in read] == [row[1] for row in rows]
+    assert all(value.tzinfo is UTC for value in (row.at for row in read))
+    assert [row.doc for row in read] == [{"a": [1, 2.5, "x"]}, {"b": None}, [1, "two"]]
+    assert [bytes(row.blob) for row in read] == [row[6] for row in rows]
+
+
+def test_bulk_insert_of_no_rows_sends_nothing(probe: Connection) -> None:
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    event.listen(probe, "before_cursor_execute", record)
+    try:
+        BulkInsert(_bulk_table, _BULK_COLUMNS).execute(probe, [])
+    finally:
+        event.remove(probe, "before_cursor_execute", record)
+    assert sent == []
+
+
+def test_bulk_insert_refuses_a_row_of_the_wrong_width(probe: Connection) -> None:
+    with pytest.raises(ValueError, match="a row of 7 values for 8 columns"):
+        BulkInsert(_bulk_table, _BULK_COLUMNS).execute(probe, [_probe_rows()[0][:-1]])
+
+
+def test_bulk_insert_raises_database_errors_as_sqlalchemy_does(probe: Connection) -> None:
+    row = (*_probe_rows()[0][:-1], uuid.uuid4())  # a parent that does not exist
+    with pytest.raises(IntegrityError):
+        BulkInsert(_bulk_table, _BULK_COLUMNS).execute(probe, [row])

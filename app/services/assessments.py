@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, insert, text
+from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
-from app.db import WRITE_TRANSACTION, JSONText, utcnow, uuid7
+from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, utcnow, uuid7
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -125,8 +125,25 @@ _EARLIER_PAINFUL_ONE = (
     .where(*_PAINFUL_SINCE, AssessmentRecord.subject_id == bindparam("subject_id"))
     .group_by(col(AssessmentRecord.subject_id))
 )
-# Core, not ORM, statements: the ORM's bulk machinery costs more than the insert itself.
-_INSERT = insert(AssessmentRecord.__table__)  # type: ignore[attr-defined]
+# Not the ORM's bulk machinery, nor even Core's executemany: each costs more than the insert
+# itself (see BulkInsert).
+_INSERT = BulkInsert(
+    AssessmentRecord.__table__,  # type: ignore[attr-defined]
+    [
+        "id",
+        "client_id",
+        "subject_id",
+        "created_at",
+        "ruleset_version",
+        "severity",
+        "triage_level",
+        "any_pain",
+        "earlier_painful_assessments",
+        "request",
+        "result_zstd",
+        "result_dictionary_id",
+    ],
+)
 
 
 # An erasure (DELETE /subjects/{id}) and the groups that store answers about the same subject
@@ -427,20 +444,20 @@ def _run_group(
     requests = [JSONText(job.request.model_dump_json(exclude_unset=True)) for job, *_ in kept]
     packed = [dictionary.compress_answer(e.json, e.ending) for _, e, *_ in kept]
     rows = [
-        {
-            "id": stored.id,
-            "client_id": job.client.id,
-            "subject_id": stored.subject_id,
-            "created_at": stored.created_at,
-            "ruleset_version": evaluation.ruleset_version,
-            "severity": evaluation.severity.value,
-            "triage_level": evaluation.triage_level.value,
-            "any_pain": evaluation.severity is not Severity.none,
-            "earlier_painful_assessments": earlier,
-            "request": request_json,
-            "result_zstd": result_zstd,
-            "result_dictionary_id": dictionary.id,
-        }
+        (
+            stored.id,
+            job.client.id,
+            stored.subject_id,
+            stored.created_at,
+            evaluation.ruleset_version,
+            evaluation.severity.value,
+            evaluation.triage_level.value,
+            evaluation.severity is not Severity.none,
+            earlier,
+            request_json,
+            result_zstd,
+            dictionary.id,
+        )
         for (job, evaluation, stored, earlier), request_json, result_zstd in zip(
             kept, requests, packed, strict=True
         )
@@ -449,7 +466,7 @@ def _run_group(
         connection = session.connection()
         if not has_dictionary:
             stored_answers.store(connection, dictionary)
-        connection.execute(_INSERT, rows)
+        _INSERT.execute(connection, rows)
         session.commit()
     return outcomes
 
