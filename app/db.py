@@ -111,10 +111,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 # Each connection's page cache, in KiB (SQLite's default is 2 MiB). Storing an assessment
 # updates a page of the history index chosen by its runner, anywhere in an index that grows
 # with the table; with 2 MiB most of those pages had to be read again from the file for
-# every batch. With 32 MiB a stored 500-item batch takes about 5% less CPU at 200,000
-# stored answers (bench/assess_throughput.py side by side: 16 MiB gave most of it). The
-# cache fills only as pages are read, and the pool keeps at most 5 idle connections.
-SQLITE_CACHE_KIB = 32 * 1024
+# every batch. 16 MiB takes about 5% off a stored 500-item batch's CPU at 200,000 stored
+# answers (bench/assess_throughput.py's requests, side by side); 32 and 64 MiB gained
+# little more, for more memory (a cache fills as pages are read, and the pool keeps up to
+# 5 idle connections).
+SQLITE_CACHE_KIB = 16 * 1024
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEntry) -> None:
