@@ -108,16 +108,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-# Each connection's page cache, in KiB (SQLite's default is 2 MiB). Storing an assessment
-# updates a page of the history index chosen by its runner, anywhere in an index that grows
-# with the table; with 2 MiB most of those pages had to be read again from the file for
-# every batch. 16 MiB takes about 5% off a stored 500-item batch's CPU at 200,000 stored
-# answers (bench/assess_throughput.py's requests, side by side); 32 and 64 MiB gained
-# little more, for more memory (a cache fills as pages are read, and the pool keeps up to
-# 5 idle connections).
-SQLITE_CACHE_KIB = 16 * 1024
-
-
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEntry) -> None:
     # Take transaction control away from the sqlite3 module so that SQLAlchemy's BEGIN and
     # SAVEPOINT work as documented (the module's implicit BEGIN breaks savepoints).
@@ -128,7 +118,6 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEn
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     finally:
         cursor.close()
 
