@@ -10,11 +10,13 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -389,16 +391,22 @@ class BulkInsert:
     every row is first made into a parameter dictionary and checked against the
     statement, which cost more than SQLite's own work of inserting it (about a third of
     the insert of a batch). The same statement, the same values and the same driver call;
-    a database error is raised as SQLAlchemy raises it.
+    a database error is raised as SQLAlchemy raises it. (A value that its column's
+    converter refuses, such as a naive datetime, raises the converter's own error, where
+    SQLAlchemy would wrap it in a StatementError.)
     """
 
     def __init__(self, table: Table, columns: Sequence[str]) -> None:
         self.table = table
         self.columns = tuple(columns)
-        self._by_dialect: dict[str, _PreparedInsert] = {}
+        # By dialect object: two engines of one database may differ in paramstyle (driver)
+        # and in their converters (a JSON serializer is an engine's own).
+        self._by_dialect: weakref.WeakKeyDictionary[Dialect, _PreparedInsert] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _prepared(self, dialect: Dialect) -> _PreparedInsert:
-        prepared = self._by_dialect.get(dialect.name)
+        prepared = self._by_dialect.get(dialect)
         if prepared is None:
             compiled = insert(self.table).compile(dialect=dialect, column_keys=list(self.columns))
             names = compiled.positiontup if compiled.positional else list(compiled.binds)
@@ -408,7 +416,7 @@ class BulkInsert:
                 self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                 for name in self.columns
             )
-            prepared = self._by_dialect[dialect.name] = _PreparedInsert(
+            prepared = self._by_dialect[dialect] = _PreparedInsert(
                 sql=compiled.string,
                 positional=compiled.positional,
                 processors=tuple(
@@ -459,6 +467,8 @@ CHECKPOINT_INTERVAL_SECONDS = 1.0
 # does by default at 1,000: only if the checkpointer falls that far behind (64 MiB at 4 KiB
 # pages), so that the log never grows without end.
 CHECKPOINT_BACKSTOP_PAGES = 16_384
+# The longest wait between tries of a checkpoint that keeps failing or being held back.
+CHECKPOINT_RETRY_MAX_SECONDS = 60.0
 
 
 class WalCheckpointer:
@@ -476,9 +486,16 @@ class WalCheckpointer:
     up, a reader or a writer. A connection checkpoints for itself only past
     CHECKPOINT_BACKSTOP_PAGES, should this thread ever fall that far behind.
 
-    It also bounds how long a commit stays only in the log, which matters with
-    synchronous=NORMAL: at most about CHECKPOINT_INTERVAL_SECONDS, where before a quiet
-    service (a few pages a commit) could go hours until its log reached 1,000 pages.
+    It also bounds how long a commit of this engine stays only in the log, which matters
+    with synchronous=NORMAL: about CHECKPOINT_INTERVAL_SECONDS and the checkpoint's own
+    time, where before a quiet service (a few pages a commit) could go hours until its log
+    reached 1,000 pages. What can hold a checkpoint back is tried again an interval later
+    until it is done: a reader still reading from before the commit (a PASSIVE checkpoint
+    copies only what no reader needs), or an error (then at growing intervals, up to
+    CHECKPOINT_RETRY_MAX_SECONDS). A commit wakes the thread twice: when it begins
+    (SQLAlchemy's "commit" event comes before the COMMIT) and when its connection goes
+    back to the pool, after the COMMIT, so a commit that ends after a checkpoint began is
+    never left out.
 
     One per serving process (made before the engine's first connection; `start` and
     `stop` with the app). SQLite only: PostgreSQL checkpoints on its own."""
@@ -486,21 +503,29 @@ class WalCheckpointer:
     def __init__(self, engine: Engine, *, interval: float = CHECKPOINT_INTERVAL_SECONDS) -> None:
         self.engine = engine
         self.interval = interval
-        self.checkpoints = 0
-        self._committed = threading.Event()
+        self.checkpoints = 0  # complete ones
+        self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         event.listen(engine, "connect", self._on_connect)
         event.listen(engine, "commit", self._on_commit)
+        event.listen(engine, "checkin", self._on_checkin)
 
     @staticmethod
     def _on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEntry) -> None:
         dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_BACKSTOP_PAGES}")
 
-    def _on_commit(self, _: Connection) -> None:
-        self._committed.set()
+    def _on_commit(self, connection: Connection) -> None:
+        connection.info[_COMMITTED] = True
+        self._wake.set()
+
+    def _on_checkin(self, _: object, record: ConnectionPoolEntry) -> None:
+        if record.info.pop(_COMMITTED, False):
+            self._wake.set()
 
     def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("the checkpointer is already running")
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
         self._thread.start()
@@ -508,35 +533,60 @@ class WalCheckpointer:
     def stop(self) -> None:
         """Stop the thread, after a last checkpoint of whatever was committed."""
         self._stopping.set()
-        self._committed.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
 
     def _run(self) -> None:
+        delay = self.interval
         while True:
-            self._committed.wait()
-            self._stopping.wait(self.interval)  # commits gather (cut short by stop)
-            self._committed.clear()
-            self.checkpoint()
+            self._wake.wait()
+            # Cleared before the wait below: a commit from now on wakes it again.
+            self._wake.clear()
+            self._stopping.wait(delay)  # commits gather (cut short by stop)
+            outcome = self.checkpoint()
             if self._stopping.is_set():
                 return
+            if outcome is not Checkpoint.done:
+                self._wake.set()  # tried again
+            # An interval later; after failures, later and later.
+            failed = outcome is Checkpoint.failed
+            delay = min(delay * 2, CHECKPOINT_RETRY_MAX_SECONDS) if failed else self.interval
 
-    def checkpoint(self) -> None:
+    def checkpoint(self) -> Checkpoint:
         """One PASSIVE checkpoint, on a connection of its own (not inside a transaction,
-        where SQLite would not checkpoint past the transaction's snapshot)."""
+        where SQLite would not checkpoint past the transaction's snapshot): whether the
+        whole log is now in the database file, a reader held some of it back, or it
+        failed (logged)."""
         try:
             raw = self.engine.raw_connection()
             try:
                 cursor = raw.cursor()
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                cursor.fetchall()
+                row = cursor.fetchone()
                 cursor.close()
             finally:
                 raw.close()
-            self.checkpoints += 1
-        except Exception:  # the next commit wakes it again; the backstop still holds
+        except Exception:
             log.exception("SQLite checkpoint failed")
+            return Checkpoint.failed
+        # (busy, pages in the log, pages copied); -1 and -1 when not in WAL mode: nothing to do
+        busy, pages, copied = row if row is not None else (1, 0, 0)
+        if busy or copied < pages:
+            return Checkpoint.held_back
+        self.checkpoints += 1
+        return Checkpoint.done
+
+
+class Checkpoint(Enum):
+    done = "done"
+    held_back = "held_back"
+    failed = "failed"
+
+
+# Connection.info / pool record key: the connection committed since it left the pool.
+_COMMITTED = "backpain_committed"
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -73,11 +74,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.set_threshold(20_000, 20, 20)
         if checkpointer is not None:
             checkpointer.start()
-        yield
-        await limiter.close()
-        if checkpointer is not None:
-            checkpointer.stop()
-        engine.dispose()
+        try:
+            yield
+        finally:
+            try:
+                await limiter.close()
+            finally:
+                if checkpointer is not None:
+                    # Its last checkpoint may take a moment: not on the event loop.
+                    await to_thread.run_sync(checkpointer.stop)
+                engine.dispose()
 
     app = FastAPI(
         title="Back-pain guidance API",

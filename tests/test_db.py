@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    create_engine,
     delete,
     event,
     insert,
@@ -399,6 +401,7 @@ def _probe_rows() -> list[tuple[object, ...]]:
         (uuid7(), at, "one", True, 1, JSONText('{"a":[1,2.5,"x"]}'), b"\x00\x01zstd", None),
         (uuid7(), at + timedelta(microseconds=1), None, False, 0, {"b": None}, b"", None),
         (uuid7(), at.replace(microsecond=0), "three", True, -7, [1, "two"], b"\xff" * 40, None),
+        (uuid7(), at, "four", False, 5, None, bytearray(b"ba"), None),  # JSON null
     ]
 
 
@@ -428,11 +431,31 @@ def test_bulk_insert_stores_what_sqlalchemys_executemany_stores(probe: Connectio
     assert _stored(probe) == by_sqlalchemy
     # And read back through SQLAlchemy's types, they are the values given.
     read = probe.execute(select(_bulk_table).order_by(_bulk_table.c.count.desc())).all()  # type: ignore[call-overload]
-    assert [row.id for row in read] == [row[0] for row in rows]
-    assert [row.at for row in read] == [row[1] for row in rows]
+    by_count = sorted(rows, key=lambda row: -int(str(row[4])))
+    assert [row.id for row in read] == [row[0] for row in by_count]
+    assert [row.at for row in read] == [row[1] for row in by_count]
     assert all(value.tzinfo is UTC for value in (row.at for row in read))
-    assert [row.doc for row in read] == [{"a": [1, 2.5, "x"]}, {"b": None}, [1, "two"]]
-    assert [bytes(row.blob) for row in read] == [row[6] for row in rows]
+    assert [row.doc for row in read] == [None, {"a": [1, 2.5, "x"]}, {"b": None}, [1, "two"]]
+    assert [bytes(row.blob) for row in read] == [bytes(row[6]) for row in by_count]  # type: ignore[call-overload]
+
+
+def test_bulk_insert_converts_with_each_engines_own_converters(tmp_path: Path) -> None:
+    # Two engines of one kind of database, one writing JSON its own way: each insert uses
+    # its engine's serializer (what is prepared is kept by dialect object, not by name).
+    plain = create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    spaced = create_engine(
+        f"sqlite:///{tmp_path / 'spaced.db'}",
+        json_serializer=lambda value: json.dumps(value, indent=1),
+    )
+    bulk = BulkInsert(_bulk_table, _BULK_COLUMNS)
+    written = {}
+    for name, engine in (("plain", plain), ("spaced", spaced)):
+        with engine.begin() as connection:
+            _bulk_metadata.create_all(connection)
+            bulk.execute(connection, [_probe_rows()[2]])
+            written[name] = connection.exec_driver_sql("SELECT doc FROM bulk_insert_probe").scalar()
+        engine.dispose()
+    assert written == {"plain": '[1, "two"]', "spaced": '[\n 1,\n "two"\n]'}
 
 
 def test_bulk_insert_of_no_rows_sends_nothing(probe: Connection) -> None:

@@ -3,16 +3,18 @@ thread, not inside the commits of requests (app.db.WalCheckpointer)."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from app.config import Settings, load_settings
 from app.db import CHECKPOINT_BACKSTOP_PAGES, WalCheckpointer, create_db_engine
@@ -37,13 +39,13 @@ def engine(sqlite_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def write_rows(engine: Engine, label: str) -> None:
-    """One commit of ROWS rows (the table made on first use)."""
+def write_rows(engine: Engine, label: str, rows: int = ROWS) -> None:
+    """One commit of `rows` rows (the table made on first use)."""
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE IF NOT EXISTS filler (label TEXT, data BLOB)"))
         connection.execute(
             text("INSERT INTO filler VALUES (:label, randomblob(:size))"),
-            [{"label": label, "size": ROW_BYTES}] * ROWS,
+            [{"label": label, "size": ROW_BYTES}] * rows,
         )
 
 
@@ -62,6 +64,15 @@ def rows_in_database_file(path: Path, tmp_path: Path, label: str) -> int:
             )
         except sqlite3.OperationalError:  # no such table: not in the file yet
             return 0
+
+
+@contextmanager
+def running(checkpointer: WalCheckpointer) -> Iterator[WalCheckpointer]:
+    checkpointer.start()
+    try:
+        yield checkpointer
+    finally:
+        checkpointer.stop()
 
 
 def wait_for_checkpoints(checkpointer: WalCheckpointer, count: int) -> None:
@@ -91,31 +102,78 @@ def test_with_the_checkpointer_commits_leave_the_log_to_its_thread(
     write_rows(engine, "big")
     # Not started: nothing copied the log, and the commit did not either.
     assert rows_in_database_file(sqlite_path, tmp_path, "big") == 0
-    checkpointer.start()
-    try:
+    with running(checkpointer):
         wait_for_checkpoints(checkpointer, 1)
         assert rows_in_database_file(sqlite_path, tmp_path, "big") == ROWS
         # Each commit wakes it again.
         write_rows(engine, "later")
         wait_for_checkpoints(checkpointer, 2)
         assert rows_in_database_file(sqlite_path, tmp_path, "later") == ROWS
-    finally:
-        checkpointer.stop()
 
 
-def test_commits_gather_for_the_interval_before_a_checkpoint(engine: Engine) -> None:
-    checkpointer = WalCheckpointer(engine, interval=0.5)
-    checkpointer.start()
-    try:
+def test_commits_gather_for_the_interval_before_a_checkpoint(
+    engine: Engine, sqlite_path: Path, tmp_path: Path
+) -> None:
+    checkpointer = WalCheckpointer(engine, interval=1.0)
+    with running(checkpointer):
         started = time.monotonic()
         for label in ("one", "two", "three"):
-            write_rows(engine, label)
+            write_rows(engine, label, rows=1)
+        assert time.monotonic() - started < 0.5  # the three commits well inside it
         wait_for_checkpoints(checkpointer, 1)
-        assert time.monotonic() - started >= 0.5
-        time.sleep(0.6)
-        assert checkpointer.checkpoints == 1  # one checkpoint for the three commits
-    finally:
-        checkpointer.stop()
+        assert time.monotonic() - started >= 1.0
+        # The one checkpoint copied all three.
+        for label in ("one", "two", "three"):
+            assert rows_in_database_file(sqlite_path, tmp_path, label) == 1
+        # The later two commits woke it again (they came after it woke): one more
+        # checkpoint an interval later, and no more, however many commits came.
+        time.sleep(1.5)
+        assert checkpointer.checkpoints == 2
+
+
+def test_a_commit_that_ends_after_the_checkpoint_began_is_checkpointed_too(
+    engine: Engine, sqlite_path: Path, tmp_path: Path
+) -> None:
+    # SQLAlchemy's "commit" event, which wakes the thread, comes before the COMMIT: here
+    # the COMMIT is held back until the thread has woken, waited and checkpointed without
+    # it. Its connection going back to the pool, after the COMMIT, wakes the thread again.
+    checkpointer = WalCheckpointer(engine, interval=0.05)
+    write_rows(engine, "table", rows=1)
+    slow = threading.Event()
+
+    def slow_commit(_: object) -> None:
+        if slow.is_set():
+            time.sleep(0.5)
+
+    event.listen(engine, "commit", slow_commit)  # after the checkpointer's own listener
+    with running(checkpointer):
+        wait_for_checkpoints(checkpointer, 1)
+        slow.set()
+        write_rows(engine, "late")
+        slow.clear()
+        wait_for_checkpoints(checkpointer, 3)  # the one without it, and the one with it
+        assert rows_in_database_file(sqlite_path, tmp_path, "late") == ROWS
+
+
+def test_a_checkpoint_held_back_by_a_reader_is_tried_again(
+    engine: Engine, sqlite_path: Path, tmp_path: Path
+) -> None:
+    checkpointer = WalCheckpointer(engine, interval=0.05)
+    write_rows(engine, "table", rows=1)
+    reader = sqlite3.connect(sqlite_path, isolation_level=None)
+    with running(checkpointer), closing(reader):
+        wait_for_checkpoints(checkpointer, 1)
+        # A reader reading from before the commit: a PASSIVE checkpoint may not copy the
+        # commit's pages while it might still need the ones they replace.
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM filler").fetchone()
+        write_rows(engine, "pinned")
+        time.sleep(0.5)  # several tries, all held back
+        assert checkpointer.checkpoints == 1
+        assert rows_in_database_file(sqlite_path, tmp_path, "pinned") == 0
+        reader.execute("COMMIT")  # no commit of the engine's own comes after this
+        wait_for_checkpoints(checkpointer, 2)
+        assert rows_in_database_file(sqlite_path, tmp_path, "pinned") == ROWS
 
 
 def test_stopping_checkpoints_what_was_committed(
@@ -131,32 +189,41 @@ def test_stopping_checkpoints_what_was_committed(
     assert rows_in_database_file(sqlite_path, tmp_path, "last") == ROWS
 
 
-def test_a_failed_checkpoint_is_logged_and_the_next_commit_tries_again(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_failed_checkpoint_is_logged_and_tried_again_later_and_later(
+    engine: Engine,
+    sqlite_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    checkpointer = WalCheckpointer(engine, interval=0.01)
-    failing = True
+    checkpointer = WalCheckpointer(engine, interval=0.05)
+    tries: list[float] = []
     real = engine.raw_connection
 
     def raw_connection() -> object:
-        if failing and threading.current_thread().name == "wal-checkpointer":
-            raise sqlite3.OperationalError("disk I/O error")
+        if threading.current_thread().name == "wal-checkpointer":
+            tries.append(time.monotonic())
+            if len(tries) <= 4:
+                raise sqlite3.OperationalError("disk I/O error")
         return real()
 
     monkeypatch.setattr(engine, "raw_connection", raw_connection)
-    checkpointer.start()
-    try:
-        write_rows(engine, "first")
-        deadline = time.monotonic() + 10
-        while "SQLite checkpoint failed" not in caplog.text:
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        assert checkpointer.checkpoints == 0
-        failing = False
-        write_rows(engine, "second")
+    with running(checkpointer):
+        write_rows(engine, "first")  # the one commit: the tries come without another
         wait_for_checkpoints(checkpointer, 1)
-    finally:
-        checkpointer.stop()
+        assert len(tries) == 5
+        assert caplog.text.count("SQLite checkpoint failed") == 4
+        gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+        assert gaps == sorted(gaps)  # 0.1, 0.2, 0.4, 0.8 s
+        assert gaps[-1] >= 0.8
+        assert rows_in_database_file(sqlite_path, tmp_path, "first") == ROWS
+
+
+def test_it_refuses_to_start_twice(engine: Engine) -> None:
+    checkpointer = WalCheckpointer(engine)
+    with running(checkpointer), pytest.raises(RuntimeError, match="already running"):
+        checkpointer.start()
+    checkpointer.stop()  # stopping a stopped one does nothing
 
 
 def test_the_app_runs_a_checkpointer_on_sqlite_only(settings: Settings) -> None:
@@ -166,6 +233,9 @@ def test_the_app_runs_a_checkpointer_on_sqlite_only(settings: Settings) -> None:
         assert checkpointer is None
         return
     assert isinstance(checkpointer, WalCheckpointer)
+    with application.state.engine.connect() as connection:
+        backstop = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert backstop == CHECKPOINT_BACKSTOP_PAGES
     with TestClient(application):
         thread = checkpointer._thread
         assert thread is not None
