@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
-from anyio import CapacityLimiter, to_thread
+from anyio import CancelScope, CapacityLimiter, to_thread
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BeforeValidator
@@ -73,12 +73,15 @@ def _closing_limiter() -> CapacityLimiter:
 async def _closing(session: Session) -> AsyncIterator[Session]:
     """`session`, closed afterwards. Making one costs no I/O (it connects on first use);
     closing one that connected does (a rollback), so that part goes to a thread of its own
-    (see CLOSING_THREADS)."""
+    (see CLOSING_THREADS). Shielded: a request cancelled meanwhile (the server stopping,
+    say) still closes its session and gives its connection back, where it would otherwise
+    stay out of the pool until the session was collected."""
     try:
         yield session
     finally:
         if session.in_transaction():
-            await to_thread.run_sync(session.close, limiter=_closing_limiter())
+            with CancelScope(shield=True):
+                await to_thread.run_sync(session.close, limiter=_closing_limiter())
         else:
             session.close()
 
