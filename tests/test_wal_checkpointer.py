@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -49,21 +49,26 @@ def write_rows(engine: Engine, label: str, rows: int = ROWS) -> None:
         )
 
 
-def rows_in_database_file(path: Path, tmp_path: Path, label: str) -> int:
-    """How many rows with `label` the database file itself holds, without its log: a copy
+@pytest.fixture
+def in_file(sqlite_path: Path, tmp_path: Path) -> Callable[[str], int]:
+    """How many rows with a label the database file itself holds, without its log: a copy
     of the file alone is opened (SQLite would read the log beside the original)."""
-    alone = tmp_path / "alone" / path.name
-    alone.parent.mkdir(exist_ok=True)
-    shutil.copyfile(path, alone)
-    with sqlite3.connect(alone) as connection:
-        try:
-            return int(
-                connection.execute(
-                    "SELECT count(*) FROM filler WHERE label = ?", (label,)
-                ).fetchone()[0]
-            )
-        except sqlite3.OperationalError:  # no such table: not in the file yet
-            return 0
+
+    def rows(label: str) -> int:
+        alone = tmp_path / "alone" / sqlite_path.name
+        alone.parent.mkdir(exist_ok=True)
+        shutil.copyfile(sqlite_path, alone)
+        with sqlite3.connect(alone) as connection:
+            try:
+                return int(
+                    connection.execute(
+                        "SELECT count(*) FROM filler WHERE label = ?", (label,)
+                    ).fetchone()[0]
+                )
+            except sqlite3.OperationalError:  # no such table: not in the file yet
+                return 0
+
+    return rows
 
 
 @contextmanager
@@ -83,15 +88,15 @@ def wait_for_checkpoints(checkpointer: WalCheckpointer, count: int) -> None:
 
 
 def test_without_the_checkpointer_a_big_commit_checkpoints_inside_itself(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, in_file: Callable[[str], int]
 ) -> None:
     # SQLite's default, which the checkpointer replaces: the control for the tests below.
     write_rows(engine, "big")
-    assert rows_in_database_file(sqlite_path, tmp_path, "big") == ROWS
+    assert in_file("big") == ROWS
 
 
 def test_with_the_checkpointer_commits_leave_the_log_to_its_thread(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, in_file: Callable[[str], int]
 ) -> None:
     checkpointer = WalCheckpointer(engine, interval=0.05)
     with engine.connect() as connection:
@@ -101,18 +106,18 @@ def test_with_the_checkpointer_commits_leave_the_log_to_its_thread(
         )
     write_rows(engine, "big")
     # Not started: nothing copied the log, and the commit did not either.
-    assert rows_in_database_file(sqlite_path, tmp_path, "big") == 0
+    assert in_file("big") == 0
     with running(checkpointer):
         wait_for_checkpoints(checkpointer, 1)
-        assert rows_in_database_file(sqlite_path, tmp_path, "big") == ROWS
+        assert in_file("big") == ROWS
         # Each commit wakes it again.
         write_rows(engine, "later")
         wait_for_checkpoints(checkpointer, 2)
-        assert rows_in_database_file(sqlite_path, tmp_path, "later") == ROWS
+        assert in_file("later") == ROWS
 
 
 def test_commits_gather_for_the_interval_before_a_checkpoint(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, in_file: Callable[[str], int]
 ) -> None:
     checkpointer = WalCheckpointer(engine, interval=1.0)
     with running(checkpointer):
@@ -124,7 +129,7 @@ def test_commits_gather_for_the_interval_before_a_checkpoint(
         assert time.monotonic() - started >= 1.0
         # The one checkpoint copied all three.
         for label in ("one", "two", "three"):
-            assert rows_in_database_file(sqlite_path, tmp_path, label) == 1
+            assert in_file(label) == 1
         # The later two commits woke it again (they came after it woke): one more
         # checkpoint an interval later, and no more, however many commits came.
         time.sleep(1.5)
@@ -132,7 +137,7 @@ def test_commits_gather_for_the_interval_before_a_checkpoint(
 
 
 def test_a_commit_that_ends_after_the_checkpoint_began_is_checkpointed_too(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, in_file: Callable[[str], int]
 ) -> None:
     # SQLAlchemy's "commit" event, which wakes the thread, comes before the COMMIT: here
     # the COMMIT is held back until the thread has woken, waited and checkpointed without
@@ -152,11 +157,11 @@ def test_a_commit_that_ends_after_the_checkpoint_began_is_checkpointed_too(
         write_rows(engine, "late")
         slow.clear()
         wait_for_checkpoints(checkpointer, 3)  # the one without it, and the one with it
-        assert rows_in_database_file(sqlite_path, tmp_path, "late") == ROWS
+        assert in_file("late") == ROWS
 
 
 def test_a_checkpoint_held_back_by_a_reader_is_tried_again(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, sqlite_path: Path, in_file: Callable[[str], int]
 ) -> None:
     checkpointer = WalCheckpointer(engine, interval=0.05)
     write_rows(engine, "table", rows=1)
@@ -170,14 +175,14 @@ def test_a_checkpoint_held_back_by_a_reader_is_tried_again(
         write_rows(engine, "pinned")
         time.sleep(0.5)  # several tries, all held back
         assert checkpointer.checkpoints == 1
-        assert rows_in_database_file(sqlite_path, tmp_path, "pinned") == 0
+        assert in_file("pinned") == 0
         reader.execute("COMMIT")  # no commit of the engine's own comes after this
         wait_for_checkpoints(checkpointer, 2)
-        assert rows_in_database_file(sqlite_path, tmp_path, "pinned") == ROWS
+        assert in_file("pinned") == ROWS
 
 
 def test_stopping_checkpoints_what_was_committed(
-    engine: Engine, sqlite_path: Path, tmp_path: Path
+    engine: Engine, in_file: Callable[[str], int]
 ) -> None:
     checkpointer = WalCheckpointer(engine, interval=60)
     checkpointer.start()
@@ -186,13 +191,12 @@ def test_stopping_checkpoints_what_was_committed(
     checkpointer.stop()
     assert time.monotonic() - started < 30  # not the interval: stopping cuts it short
     assert checkpointer.checkpoints == 1
-    assert rows_in_database_file(sqlite_path, tmp_path, "last") == ROWS
+    assert in_file("last") == ROWS
 
 
 def test_a_failed_checkpoint_is_logged_and_tried_again_later_and_later(
     engine: Engine,
-    sqlite_path: Path,
-    tmp_path: Path,
+    in_file: Callable[[str], int],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -216,7 +220,7 @@ def test_a_failed_checkpoint_is_logged_and_tried_again_later_and_later(
         gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
         assert gaps == sorted(gaps)  # 0.1, 0.2, 0.4, 0.8 s
         assert gaps[-1] >= 0.8
-        assert rows_in_database_file(sqlite_path, tmp_path, "first") == ROWS
+        assert in_file("first") == ROWS
 
 
 def test_it_refuses_to_start_twice(engine: Engine) -> None:
