@@ -29,7 +29,7 @@ from app.api.deps import RateLimited
 from app.api.docs import install_docs
 from app.config import ConfigError, Settings, get_settings
 from app.cors import ProblemCORSMiddleware
-from app.db import WalCheckpointer, create_db_engine, session_factory
+from app.db import WalCheckpointer, add_sqlite_writer, create_db_engine, session_factory
 from app.errors import COMMON_API_ERRORS, install_error_handlers
 from app.middleware import (
     ConditionalGetMiddleware,
@@ -53,8 +53,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     ruleset = load_ruleset()
     engine = create_db_engine(settings)
+    # On a SQLite file, answers are stored through one connection of their own.
+    writer = add_sqlite_writer(engine, settings)
     # SQLite's log is checkpointed on a thread of its own, not inside requests' commits.
     checkpointer = WalCheckpointer(engine) if settings.is_sqlite else None
+    if checkpointer is not None and writer is not None:
+        checkpointer.watch(writer)
 
     limiter = make_limiter(settings.redis_url)
 
@@ -83,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 if checkpointer is not None:
                     # Its last checkpoint may take a moment: not on the event loop.
                     await to_thread.run_sync(checkpointer.stop)
+                if writer is not None:
+                    writer.dispose()
                 engine.dispose()
 
     app = FastAPI(

@@ -7,17 +7,19 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
 
-def begins_on(engine: Engine) -> list[str]:
-    """A list that fills with every BEGIN statement `engine` sends from now on (on SQLite,
-    `BEGIN` or `BEGIN IMMEDIATE`; psycopg begins PostgreSQL's transactions itself, without
-    one)."""
+def begins_on(*engines: Engine | None) -> list[str]:
+    """A list that fills with every BEGIN statement the engines send from now on (on
+    SQLite, `BEGIN` or `BEGIN IMMEDIATE`; psycopg begins PostgreSQL's transactions itself,
+    without one). None (no such engine) is left out."""
     begins: list[str] = []
 
     def statement(_conn: object, _cursor: object, text: str, *_: object) -> None:
         if text.startswith("BEGIN"):
             begins.append(text)
 
-    event.listen(engine, "before_cursor_execute", statement)
+    for engine in engines:
+        if engine is not None:
+            event.listen(engine, "before_cursor_execute", statement)
     return begins
 
 

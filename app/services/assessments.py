@@ -14,7 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
-from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, utcnow, uuid7
+from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -228,25 +228,40 @@ _sqlite_writer = Lock()
 
 
 @contextmanager
-def _group_transaction(session: Session, *, writes: bool) -> Iterator[None]:
-    """The one transaction in which a group reads (history, the dictionary check) and, if
-    it stores answers, writes them: one commit a group on every database.
+def _group_transaction(session: Session, *, writes: bool) -> Iterator[Session]:
+    """The session, in the one transaction in which a group reads (history, the dictionary
+    check) and, if it stores answers, writes them: one commit a group on every database.
 
     A group that stores begins it as a write transaction (app.db.WRITE_TRANSACTION): on
     SQLite it holds the write lock from its first statement, so that no other writer can
     commit between its reads and its insert (which would fail it at once with
     SQLITE_BUSY_SNAPSHOT); within this process the turn is taken on a lock, which hands it
-    over at once where SQLite's busy handler sleeps and retries. PostgreSQL reads committed
+    over at once where SQLite's busy handler sleeps and retries, and the group runs on a
+    session of the engine's writer connection when it has one (app.db.add_sqlite_writer),
+    which keeps its page cache from one group to the next. PostgreSQL reads committed
     data (see app.db) and needs neither. A group that only reads begins as any reader.
     """
     if not writes:
-        yield
+        yield session
         return
     if session.in_transaction():  # begun before the group: it would not begin as a write
         session.commit()
-    with _sqlite_writer if session.get_bind().dialect.name == "sqlite" else nullcontext():
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
         session.connection(execution_options={WRITE_TRANSACTION: True})
-        yield
+        yield session
+        return
+    with _sqlite_writer:
+        writer = sqlite_writer(bind)
+        if writer is None:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            yield session
+            return
+        # (Closed on the way out: what the group did not commit is rolled back, and the
+        # connection is free for the next group.)
+        with Session(writer, expire_on_commit=False) as own:
+            own.connection(execution_options={WRITE_TRANSACTION: True})
+            yield own
 
 
 def earlier_painful_assessments(
@@ -377,9 +392,9 @@ def run_group(
     failure fails them all (raises), and then nothing of the group is stored.
     """
     writes = any(job.request.store for job in jobs)
-    with _group_transaction(session, writes=writes):
+    with _group_transaction(session, writes=writes) as group_session:
         outcomes = _run_group(
-            session, jobs, ruleset, writes=writes, isolate_failures=isolate_failures
+            group_session, jobs, ruleset, writes=writes, isolate_failures=isolate_failures
         )
     levels = Counter(o.evaluation.triage_level for o in outcomes if isinstance(o, Outcome))
     for level, count in levels.items():

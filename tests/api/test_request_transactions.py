@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.config import Settings
-from app.db import upgrade
+from app.db import sqlite_writer
 from app.main import create_app
 from app.models.clients import Scope
-from app.services import clients
-from app.services.seed import seed_content
+from tests.databases import ready_with_client
 from tests.transactions import begins_on
 
 RUNNER = {
@@ -33,20 +31,17 @@ def begins(tmp_path: Path, settings: Settings) -> Iterator[tuple[TestClient, lis
     """A client of the app on a fresh SQLite file, and the BEGIN statements it runs."""
     app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'a.db'}"}))
     engine = app.state.engine
-    upgrade(engine)
-    with Session(engine) as session:
-        seed_content(session=session)
-        _, key = clients.create_client(
-            session=session,
-            name="transactions",
-            scopes=[Scope.assess, Scope.content_write],
-            secret=settings.secret_value,
-        )
-        session.commit()
+    key = ready_with_client(
+        engine,
+        secret=settings.secret_value,
+        name="transactions",
+        scopes=[Scope.assess, Scope.content_write],
+    )
     with TestClient(app, headers={"X-API-Key": key}) as client:
         # The key is checked once in its own reading transaction, then remembered a while.
         assert client.get("/assessments").status_code == 200
-        yield client, begins_on(engine)
+        # Answers are stored through the engine's writer connection (app.db.sqlite_writer).
+        yield client, begins_on(engine, sqlite_writer(engine))
 
 
 def test_reads_begin_without_the_write_lock(begins: tuple[TestClient, list[str]]) -> None:
