@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from operator import is_
-from string import Formatter
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
@@ -1155,47 +1154,6 @@ class _AnswerParts:
             code,
             lambda: RedFlag(code=code, title=definition.title, level=definition.level),
         )
-
-
-def answer_dictionary(ruleset: Ruleset) -> bytes:
-    """The JSON an answer under `ruleset` is made of, as one piece of bytes: what stays the
-    same from one answer to the next (the fixed parts written above, every text an
-    explanation is formatted from, every action as answered), for use as a compression
-    dictionary for stored answers. The same ruleset always gives the same bytes."""
-    parts = _AnswerParts(ruleset)
-    pieces: list[bytes] = [
-        to_json(text) for text in (*ruleset.area_names.values(), *_template_texts(ruleset))
-    ]
-    pieces += [parts.red_flag(flag) for flag in RedFlagCode]
-    for triage in TriageLevel:
-        pieces += [parts.triage(triage, reason) for reason in ruleset.triage_reasons]
-    for advice in RunningAdvice:
-        pieces += [parts.running(advice, detail) for detail in ruleset.running_details]
-    for factor in RiskFactorCode:
-        by_ratio = ruleset.risk_factor(factor).level == "by_load_ratio"
-        for level in tuple(RiskLevel) if by_ratio else (None,):
-            _, head, tail = parts.factor(factor, level)
-            pieces += [head, tail]
-    no_exercises = Catalogue(())
-    for code in ActionCode:
-        definition = ruleset.action(code)
-        _, action = no_exercises.action(
-            code, definition, priority=1, timeframe=definition.timeframe, spec=None, areas=()
-        )
-        pieces.append(action)
-    pieces += [*parts.head.values(), parts.tail]
-    return b"".join(pieces)
-
-
-def _template_texts(ruleset: Ruleset) -> list[str]:
-    """The words of every explanation template, its placeholders taken out."""
-    texts: list[str] = []
-    for code, variants in TEMPLATE_FIELDS.items():
-        definition = ruleset.risk_factor(code)
-        for variant in variants:
-            template = _template(definition, variant) or ""
-            texts += [text for text, *_ in Formatter().parse(template) if text]
-    return texts
 
 
 K = TypeVar("K")

@@ -121,10 +121,10 @@ def downgrade() -> None:
     ):
         if hashlib.sha256(content).hexdigest() != name:
             raise RuntimeError(f"answer_dictionary {name}: its content does not match its id")
+        # Plain content, or a trained zstd dictionary (later versions train theirs): zstd
+        # tells them apart by the magic number a trained one begins with.
         dictionaries[name] = zstandard.ZstdDecompressor(
-            dict_data=zstandard.ZstdCompressionDict(
-                content, dict_type=zstandard.DICT_TYPE_RAWCONTENT
-            )
+            dict_data=zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_AUTO)
         )
     plain = zstandard.ZstdDecompressor()
     update = (
