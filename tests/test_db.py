@@ -51,6 +51,7 @@ from app.db import (
     session_factory,
     session_scope,
     uuid7,
+    uuid7_run,
 )
 from app.models import Exercise, Programme, ProgrammeItem
 from tests.transactions import begins_on, database_error
@@ -76,6 +77,20 @@ def test_uuid7_is_rfc_9562_version_7_with_the_time_first() -> None:
     # The RFC's example layout: 48 bits of time, the version nibble, then randomness.
     assert made.hex.startswith(f"{milliseconds:012x}7")
     assert uuid7().int >> 80 >= (datetime.now(UTC) - timedelta(seconds=5)).timestamp() * 1000
+
+
+def test_a_run_of_uuid7s_is_one_a_microsecond_each_random() -> None:
+    """uuid7_run: the ids of start, start + 1 us, ...: each its time's millisecond, in
+    order, with its own random bits (one read of randomness shared out, not repeated)."""
+    start = datetime(2026, 12, 5, 10, 0, 0, 999_000, tzinfo=UTC)
+    ids = uuid7_run(start, 2500)
+    expected = [int((start + timedelta(microseconds=n)).timestamp() * 1000) for n in range(2500)]
+    assert [made.int >> 80 for made in ids] == expected
+    assert len({made.int >> 80 for made in ids}) == 3  # it crosses two millisecond marks
+    assert all(made.version == 7 and made.variant == uuid.RFC_4122 for made in ids)
+    assert ids == sorted(ids, key=lambda made: made.int >> 80)
+    assert len({made.int & ((1 << 62) - 1) for made in ids}) == 2500
+    assert uuid7_run(start, 0) == []
 
 
 def test_uuid7_refuses_a_time_before_1970() -> None:

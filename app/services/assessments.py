@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
-from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7
+from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7_run
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -419,6 +419,9 @@ def _run_group(
     history = _history(session, jobs, since)
     outcomes: list[Outcome | Exception] = []
     kept: list[tuple[Job, Evaluation, StoredFields, int]] = []  # to store, with history read
+    # A microsecond apart, in the group's order: newest first lists a group's answers last
+    # first, as history (rule 14) counted them.
+    ids = uuid7_run(now, sum(1 for job in jobs if job.request.store))
     for job in jobs:
         request = job.request
         key = (job.client.id, request.subject_id) if request.subject_id is not None else None
@@ -440,13 +443,11 @@ def _run_group(
         if not request.store:
             outcomes.append(Outcome(evaluation, None, result_json))
             continue
-        # A microsecond apart, in the group's order: newest first lists a group's answers
-        # last first, as history (rule 14) counted them.
         created_at = now + timedelta(microseconds=len(kept))
         # (pydantic's validating constructor, in Rust, takes less than half the time of
         # model_construct, which runs in Python.)
         stored = StoredFields(
-            id=uuid7(created_at), created_at=created_at, subject_id=request.subject_id
+            id=ids[len(kept)], created_at=created_at, subject_id=request.subject_id
         )
         outcomes.append(Outcome(evaluation, stored, result_json))
         kept.append((job, evaluation, stored, earlier))
