@@ -23,12 +23,19 @@ subject_id, whose history (rule 14) is read from the database on every call. The
 compared with 500 single calls made two ways: concurrently (wrk -c16, where the server
 groups their commits) and one after another (-c1, as a simple nightly loop would).
 
+With `--baseline TREE` (another checkout of this project, say `git worktree add /tmp/base
+<commit>`), that code is served too, on a database of its own, under the same flags and
+core, and given the same loads in turn with the rest; its figures (and its peak memory)
+are printed side by side with this code's.
+
     .venv/bin/python bench/assess_throughput.py     (needs Debian's wrk, and taskset)
+    .venv/bin/python bench/assess_throughput.py --baseline /tmp/base
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -165,14 +172,19 @@ class Run:
     cpu_us: float
 
 
+def in_tree(tree: Path, env: dict[str, str]) -> dict[str, str]:
+    """The environment of a command that runs `tree`'s code (this virtualenv's packages)."""
+    return {**os.environ, **env, **({} if tree == ROOT else {"PYTHONPATH": str(tree)})}
+
+
 @contextmanager
-def server(target: str, env: dict[str, str]) -> Iterator[Server]:
+def server(target: str, env: dict[str, str], tree: Path = ROOT) -> Iterator[Server]:
     port = free_port()
     command = ["taskset", "-c", SERVER_CORE, str(BIN / "uvicorn"), target]
     process = subprocess.Popen(
         [*command, "--port", str(port), *UVICORN_FLAGS],
-        cwd=ROOT,
-        env={**os.environ, **env},
+        cwd=tree,
+        env=in_tree(tree, env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -240,10 +252,11 @@ def wrk(target: Server, path: str, script: Path, seconds: int, connections: int)
     return Run(float(match.group(1)), cpu / int(count.group(1)) * 1e6)
 
 
-def backpain(*args: str, env: dict[str, str]) -> str:
+def backpain(*args: str, env: dict[str, str], tree: Path = ROOT) -> str:
     done = subprocess.run(
         [str(BIN / "backpain"), *args],
-        env={**os.environ, **env},
+        cwd=tree,
+        env=in_tree(tree, env),
         capture_output=True,
         text=True,
         check=True,
@@ -251,11 +264,23 @@ def backpain(*args: str, env: dict[str, str]) -> str:
     return done.stdout.strip()
 
 
+def ready_database(env: dict[str, str], tree: Path = ROOT) -> str:
+    """Migrate and seed the database in `env` with `tree`'s code; a key that may assess."""
+    backpain("migrate", env=env, tree=tree)
+    backpain("seed", env=env, tree=tree)
+    return backpain("clients", "create", "--name", "bench", "--scope", "assess", env=env, tree=tree)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of this project, measured side by side (stored calls, batch)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
@@ -269,20 +294,29 @@ def main() -> None:
             "RATE_LIMIT_PER_MINUTE": "1000000",
             "LOG_LEVEL": "warning",
         }
-        backpain("migrate", env=env)
-        backpain("seed", env=env)
-        key = backpain("clients", "create", "--name", "bench", "--scope", "assess", env=env)
+        key = ready_database(env)
         bodies = variants()
         scripts = {name: wrk_script(work, name, pool, key) for name, pool in bodies.items()}
         stored = bodies["stored"]
         items = [stored[index % len(stored)] for index in range(BATCH_SIZE)]
         batch = wrk_script(work, "batch", [{"items": items}], key)
+        baseline_env = {**env, "DATABASE_URL": f"sqlite:///{work / 'baseline.db'}"}
+        if args.baseline:
+            baseline_key = ready_database(baseline_env, args.baseline.resolve())
+            baseline_scripts = {
+                name: wrk_script(work, f"baseline_{name}", pool, baseline_key)
+                for name, pool in bodies.items()
+            }
+            baseline_batch = wrk_script(work, "baseline_batch", [{"items": items}], baseline_key)
 
         runs: dict[str, list[Run]] = {}
         with (
             server("bench.bare_app:app", env) as bare_def,
             server("bench.bare_app:async_app", env) as bare_async,
             server("app.main:app", env) as ours,
+            server("app.main:app", baseline_env, args.baseline.resolve())
+            if args.baseline
+            else contextlib.nullcontext() as baseline,
         ):
             ok = httpx.post(f"{ours.base}/assess", json=RUNNER, headers={"X-API-Key": key})
             assert ok.status_code == 201, ok.text
@@ -296,6 +330,21 @@ def main() -> None:
                 ("stored_one_by_one", ours, "/assess", scripts["stored"], 1),
                 ("batch", ours, "/assess/batch", batch, 2),
             ]
+            if baseline is not None:  # the same loads, so that peak memory compares too
+                plan += [
+                    *(
+                        (f"baseline_{name}", baseline, "/assess", script, args.connections)
+                        for name, script in baseline_scripts.items()
+                    ),
+                    (
+                        "baseline_stored_one_by_one",
+                        baseline,
+                        "/assess",
+                        baseline_scripts["stored"],
+                        1,
+                    ),
+                    ("baseline_batch", baseline, "/assess/batch", baseline_batch, 2),
+                ]
             for _ in range(args.rounds):  # alternate, so that drift hits every side alike
                 for name, target, path, script, connections in plan:
                     runs.setdefault(name, []).append(
@@ -306,6 +355,8 @@ def main() -> None:
                 "the async def echo": bare_async.peak_memory_mb(),
                 "the service": ours.peak_memory_mb(),
             }
+            if baseline is not None:
+                memory["the baseline"] = baseline.peak_memory_mb()
 
         sizes = stored_sizes(work / "bench.db")
 
@@ -359,6 +410,40 @@ def main() -> None:
     print(
         "  peak memory (resident) of each server: "
         + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())
+    )
+    if args.baseline:
+        side_by_side(rps, cpu, args.baseline, memory)
+
+
+def side_by_side(
+    rps: dict[str, float], cpu: dict[str, float], baseline: Path, memory: dict[str, float]
+) -> None:
+    print(f"Side by side with {baseline} (the baseline), in the same rounds, under the same loads:")
+    print(f"{'':44} {'this code':>22}  {'baseline':>22}")
+    for name, label in (
+        ("stateless", "/assess, store: false"),
+        ("history", "/assess, store: false, with subject_id"),
+        ("stored", "/assess, stored, concurrent"),
+        ("stored_one_by_one", "/assess, stored, one at a time (-c1)"),
+    ):
+        ours, theirs = (f"{rps[n]:6.0f}/s {cpu[n]:6.0f} us" for n in (name, f"baseline_{name}"))
+        print(f"  {label:<42} {ours:>22}  {theirs:>22}")
+    ours, theirs = (
+        f"{rps[n] * BATCH_SIZE:6.0f}/s {cpu[n] / BATCH_SIZE:6.0f} us"
+        for n in ("batch", "baseline_batch")
+    )
+    print(f"  {'500-item batch (assessments, CPU each)':<42} {ours:>22}  {theirs:>22}")
+    ours, theirs = (
+        f"{rps[single] / (rps[batch] * BATCH_SIZE):.3f}"
+        for batch, single in (
+            ("batch", "stored_one_by_one"),
+            ("baseline_batch", "baseline_stored_one_by_one"),
+        )
+    )
+    print(f"  {'batch / 500 single calls one at a time':<42} {ours:>22}  {theirs:>22}")
+    print(
+        f"  {'peak memory':<42} {memory['the service']:>19.0f} MB  "
+        f"{memory['the baseline']:>19.0f} MB"
     )
 
 
