@@ -422,6 +422,8 @@ def add_sqlite_writer(engine: Engine, settings: Settings) -> Engine | None:
     in_memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
     if not settings.is_sqlite or in_memory:
         return None
+    if settings.url != url:
+        raise ValueError("the settings name another database than the engine's")
     writer = create_db_engine(settings, pool_size=1, max_overflow=0)
     event.listen(writer, "connect", _writer_cache)
     _sqlite_writers[engine] = writer

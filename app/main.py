@@ -41,6 +41,7 @@ from app.openapi import install_openapi
 from app.ratelimit import make_limiter
 from app.rules.ruleset import RulesetError, load_ruleset
 from app.services import assessments as assessments_service
+from app.services import stored_answers
 from app.services.assessment_queue import AssessmentQueue
 
 
@@ -63,7 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limiter = make_limiter(settings.redis_url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        # The stored answers' dictionary is trained now (about 0.1 s), not by the first
+        # group that stores, which would hold SQLite's write lock meanwhile.
+        await to_thread.run_sync(stored_answers.for_ruleset, application.state.ruleset)
         # Everything built so far (modules, the ruleset, the app) lives as long as the process:
         # keeping it out of the collector's reach makes every collection cheaper (about a
         # quarter of the time of a 500-item batch goes to collections otherwise).

@@ -279,7 +279,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         type=Path,
-        help="another checkout of this project, measured side by side (stored calls, batch)",
+        help="another checkout of this project, given the same loads, printed side by side",
     )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):

@@ -98,6 +98,17 @@ def test_a_sqlite_file_gets_a_writer_of_one_connection_with_a_bigger_page_cache(
         engine.dispose()
 
 
+def test_a_writer_is_for_the_engine_s_own_database(file_settings: Settings, tmp_path: Path) -> None:
+    engine = create_db_engine(file_settings)
+    other = file_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'other.db'}"})
+    try:
+        with pytest.raises(ValueError, match="another database"):
+            add_sqlite_writer(engine, other)
+        assert sqlite_writer(engine) is None
+    finally:
+        engine.dispose()
+
+
 def test_no_writer_for_a_database_in_memory_or_another_database(settings: Settings) -> None:
     memory = load_settings(database_url="sqlite:///:memory:")
     engine = create_db_engine(memory)

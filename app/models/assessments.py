@@ -46,8 +46,8 @@ class AssessmentRecord(SQLModel, table=True):
     # needed to evaluate the rules again, identically, for the explain view.
     earlier_painful_assessments: int = Field(default=0)
     request: dict[str, Any] = Field(sa_type=JSON)
-    # The answer's JSON, zstd-compressed with the dictionary named beside it (made from the
-    # ruleset that wrote the answer; see app.services.stored_answers): about a tenth of
+    # The answer's JSON, zstd-compressed with the dictionary named beside it (made for the
+    # ruleset that wrote the answer; see app.services.stored_answers): about a twelfth of
     # the JSON's size. No dictionary: compressed without one (answers stored before 0004).
     result_zstd: bytes = Field(sa_type=LargeBinary)
     result_dictionary_id: str | None = Field(

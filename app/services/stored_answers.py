@@ -5,7 +5,7 @@ An answer is about 10 KB of JSON, most of it the ruleset's own words (titles, so
 action details, the disclaimer), which every answer repeats. The dictionary is a zstd
 dictionary trained on sample answers under the same ruleset (`app.rules.samples`): the
 passages answers share, and the statistics of their bytes, which zstd would otherwise work
-out afresh for every answer. An answer compressed against it takes about a twentieth of its
+out afresh for every answer. An answer compressed against it takes about a twelfth of its
 size, in a third of the time that a dictionary of the ruleset's words alone took (stores
 before this one used such dictionaries; their rows read back as before). The dictionary is
 stored in the database beside the answers (table `answer_dictionary`, named by the SHA-256
@@ -41,8 +41,10 @@ from app.rules.samples import sample_answers
 # zstd's fastest regular level, for the part of each answer compressed as it is stored.
 LEVEL = 1
 # The shared endings are compressed once each and kept (see Dictionary.compress_answer):
-# harder, for smaller rows (about 500 bytes against 700 at LEVEL; 40 us, once an ending).
+# harder, for smaller rows (on the benchmark's answers, 420 bytes against 575 at LEVEL;
+# 40 us, once an ending).
 ENDING_LEVEL = 9
+LEVELS = (LEVEL, ENDING_LEVEL)
 # The dictionary: its size, and the parameters of zstd's trainer (fastCover), fixed so that
 # training takes a few hundredths of a second and the same samples always give the same
 # dictionary (k and d as zstd's own search chose them for these samples).
@@ -70,24 +72,32 @@ class Dictionary:
     id: str
     content: bytes = field(repr=False)
     ruleset_version: str
-    _zstd: zstandard.ZstdCompressionDict | None = field(init=False, repr=False, default=None)
+    # The dictionary made ready for each of LEVELS (a compressor takes the level its
+    # dictionary was made ready for, whatever level it is given).
+    _zstd: dict[int, zstandard.ZstdCompressionDict | None] = field(
+        init=False, repr=False, default_factory=dict
+    )
     _local: threading.local = field(init=False, repr=False, default_factory=threading.local)
     # id(ending) -> (ending, its frame): see compress_answer.
     _endings: dict[int, tuple[bytes, bytes]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.content:
-            # A trained dictionary, or (stored before those) plain content: zstd tells them
-            # apart by the magic number a trained one begins with.
-            self._zstd = zstandard.ZstdCompressionDict(
-                self.content, dict_type=zstandard.DICT_TYPE_AUTO
-            )
-            self._zstd.precompute_compress(level=LEVEL)
+        for level in LEVELS:
+            ready = None
+            if self.content:
+                # A trained dictionary, or (stored before those) plain content: zstd tells
+                # them apart by the magic number a trained one begins with.
+                ready = zstandard.ZstdCompressionDict(
+                    self.content, dict_type=zstandard.DICT_TYPE_AUTO
+                )
+                ready.precompute_compress(level=level)
+            self._zstd[level] = ready
         # The first decompression builds the dictionary's decompression tables, unguarded:
         # built here, once, before any thread can share the dictionary.
         self.decompress(self.compress(b"{}"))
 
     def compress(self, data: bytes | memoryview, *, level: int = LEVEL) -> bytes:
+        """One zstd frame of `data`, at one of LEVELS."""
         compressors: dict[int, zstandard.ZstdCompressor] | None = getattr(
             self._local, "compressors", None
         )
@@ -98,7 +108,7 @@ class Dictionary:
             # With a checksum: a damaged row, or one read with the wrong dictionary, is an
             # error, never a different answer.
             compressor = compressors[level] = zstandard.ZstdCompressor(
-                level=level, dict_data=self._zstd, write_checksum=True
+                level=level, dict_data=self._zstd[level], write_checksum=True
             )
         return compressor.compress(data)
 
@@ -121,7 +131,7 @@ class Dictionary:
         decompressor: zstandard.ZstdDecompressor | None = getattr(self._local, "decompressor", None)
         if decompressor is None:
             decompressor = self._local.decompressor = zstandard.ZstdDecompressor(
-                dict_data=self._zstd
+                dict_data=self._zstd[LEVEL]
             )
         parts: list[bytes] = []
         try:

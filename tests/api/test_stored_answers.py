@@ -18,10 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from app.config import Settings
+from app.main import create_app
 from app.models import AnswerDictionary, AssessmentRecord
 from app.models.assessments import AssessmentRequest
 from app.rules.engine import Catalogue, Evaluation, assess
-from app.rules.ruleset import load_ruleset
+from app.rules.ruleset import Ruleset, load_ruleset
 from app.rules.samples import sample_answers
 from app.services import stored_answers
 from app.services.stored_answers import StoredAnswerError
@@ -190,6 +192,8 @@ def test_answers_compress_to_a_small_part_of_their_size() -> None:
         assert len(frame) < len(head) / 10
         ending = dictionary.compress(answer.ending, level=stored_answers.ENDING_LEVEL)
         assert len(ending) < len(answer.ending) / 5
+        # Made once an ending, harder: smaller than at the level of the rest.
+        assert len(ending) < len(dictionary.compress(answer.ending)) * 0.9
 
 
 def test_threads_compress_and_decompress_at_once() -> None:
@@ -281,3 +285,22 @@ def test_a_row_cut_short_or_with_bytes_after_its_frames_is_an_error(
     row = dictionary.compress_answer(first.json, first.ending)
     with pytest.raises(StoredAnswerError, match=message):
         dictionary.decompress(damage(row))
+
+
+def test_the_app_makes_its_dictionary_as_it_starts(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before any request, so that the first group that stores does not train it while it
+    holds the database's write lock."""
+    made: list[object] = []
+    make = stored_answers.for_ruleset
+
+    def recording(ruleset: Ruleset) -> stored_answers.Dictionary:
+        made.append(ruleset)
+        return make(ruleset)
+
+    monkeypatch.setattr(stored_answers, "for_ruleset", recording)
+    application = create_app(settings)
+    assert made == []
+    with TestClient(application):
+        assert made == [application.state.ruleset]
