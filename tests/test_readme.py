@@ -118,8 +118,21 @@ BENCH_COMMANDS = [
 
 
 @pytest.mark.parametrize("command", BENCH_COMMANDS, ids=[" ".join(c[1:]) for c in BENCH_COMMANDS])
-def test_readme_benchmark_command_runs(command: list[str]) -> None:
+def test_readme_benchmark_command_runs(command: list[str], tmp_path: Path) -> None:
     script, *args = command[1:]
+    if "--baseline" in args:
+        # Another checkout to compare with: here, a clone of this one's last commit.
+        if shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists():
+            pytest.skip("needs git and a git checkout of the project")
+        baseline = tmp_path / "baseline"
+        cloned = subprocess.run(
+            ["git", "clone", "--quiet", str(PROJECT_ROOT), str(baseline)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert cloned.returncode == 0, cloned.stderr
+        args[args.index("--baseline") + 1] = str(baseline)
     if "--postgres" in args:
         server = postgres_under_test()
         if server is None:
