@@ -271,6 +271,30 @@ def ready_database(env: dict[str, str], tree: Path = ROOT) -> str:
     return backpain("clients", "create", "--name", "bench", "--scope", "assess", env=env, tree=tree)
 
 
+def load_scripts(folder: Path, prefix: str, key: str) -> dict[str, Path]:
+    """The wrk scripts for one served app (its key): each variant's, and "batch"'s (a
+    batch of BATCH_SIZE stored requests); named with `prefix`."""
+    bodies = variants()
+    scripts = {name: wrk_script(folder, prefix + name, pool, key) for name, pool in bodies.items()}
+    stored = bodies["stored"]
+    items = [stored[index % len(stored)] for index in range(BATCH_SIZE)]
+    scripts["batch"] = wrk_script(folder, prefix + "batch", [{"items": items}], key)
+    return scripts
+
+
+Load = tuple[str, Server, str, Path, int]  # (name, server, path, wrk script, connections)
+
+
+def loads(prefix: str, target: Server, scripts: dict[str, Path], connections: int) -> list[Load]:
+    """What one served app is given each round: every variant at `connections`, stored calls
+    one at a time, and batches two at a time; each run named with `prefix`."""
+    return [
+        *((prefix + name, target, "/assess", scripts[name], connections) for name in variants()),
+        (prefix + "stored_one_by_one", target, "/assess", scripts["stored"], 1),
+        (prefix + "batch", target, "/assess/batch", scripts["batch"], 2),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
@@ -295,19 +319,11 @@ def main() -> None:
             "LOG_LEVEL": "warning",
         }
         key = ready_database(env)
-        bodies = variants()
-        scripts = {name: wrk_script(work, name, pool, key) for name, pool in bodies.items()}
-        stored = bodies["stored"]
-        items = [stored[index % len(stored)] for index in range(BATCH_SIZE)]
-        batch = wrk_script(work, "batch", [{"items": items}], key)
+        scripts = load_scripts(work, "", key)
         baseline_env = {**env, "DATABASE_URL": f"sqlite:///{work / 'baseline.db'}"}
         if args.baseline:
             baseline_key = ready_database(baseline_env, args.baseline.resolve())
-            baseline_scripts = {
-                name: wrk_script(work, f"baseline_{name}", pool, baseline_key)
-                for name, pool in bodies.items()
-            }
-            baseline_batch = wrk_script(work, "baseline_batch", [{"items": items}], baseline_key)
+            baseline_scripts = load_scripts(work, "baseline_", baseline_key)
 
         runs: dict[str, list[Run]] = {}
         with (
@@ -323,28 +339,10 @@ def main() -> None:
             plan = [
                 ("echo_def", bare_def, "/assess", scripts["stateless"], args.connections),
                 ("echo_async", bare_async, "/assess", scripts["stateless"], args.connections),
-                *(
-                    (name, ours, "/assess", script, args.connections)
-                    for name, script in scripts.items()
-                ),
-                ("stored_one_by_one", ours, "/assess", scripts["stored"], 1),
-                ("batch", ours, "/assess/batch", batch, 2),
+                *loads("", ours, scripts, args.connections),
             ]
             if baseline is not None:  # the same loads, so that peak memory compares too
-                plan += [
-                    *(
-                        (f"baseline_{name}", baseline, "/assess", script, args.connections)
-                        for name, script in baseline_scripts.items()
-                    ),
-                    (
-                        "baseline_stored_one_by_one",
-                        baseline,
-                        "/assess",
-                        baseline_scripts["stored"],
-                        1,
-                    ),
-                    ("baseline_batch", baseline, "/assess/batch", baseline_batch, 2),
-                ]
+                plan += loads("baseline_", baseline, baseline_scripts, args.connections)
             for _ in range(args.rounds):  # alternate, so that drift hits every side alike
                 for name, target, path, script, connections in plan:
                     runs.setdefault(name, []).append(
