@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from app.main import create_app
 from app.models.clients import Scope
 from app.services import assessments
 from tests.databases import ready_with_client
+from tests.test_wal_checkpointer import wait_for_checkpoints
 
 RUNNER = {
     "subject_id": "runner-1",
@@ -197,10 +197,7 @@ def test_the_checkpointer_copies_what_the_writer_commits_into_the_file(
     before = checkpointer.checkpoints
     stored = client.post("/assess", json=RUNNER)
     assert stored.status_code == 201, stored.text
-    deadline = time.monotonic() + 10
-    while checkpointer.checkpoints == before:
-        assert time.monotonic() < deadline, "no checkpoint after the writer's commit"
-        time.sleep(0.05)
+    wait_for_checkpoints(checkpointer, before + 1)
     # The database file alone (a copy, without its log) holds the answer.
     alone = tmp_path / "alone.db"
     shutil.copyfile(tmp_path / "site.db", alone)
