@@ -96,6 +96,24 @@ def uuid7_run(start: datetime, count: int) -> list[uuid.UUID]:
     return ids
 
 
+def _in_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC; a naive one is refused (ValueError)."""
+    if value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime given to a UTCDateTime column")
+    return value.astimezone(UTC)
+
+
+def _sqlite_utc_text(value: datetime | None) -> str | None:
+    """A UTCDateTime as SQLite stores it: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff", as
+    SQLAlchemy's DATETIME writes it (held to it by a test). From isoformat, cut before its
+    "+00:00": the same digits without a naive copy of the value."""
+    if value is None:
+        return None
+    return _in_utc(value).isoformat(" ", "microseconds")[:26]
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every database.
 
@@ -110,10 +128,16 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime given to a UTCDateTime column")
-        value = value.astimezone(UTC)
+        value = _in_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        """On SQLite, `_sqlite_utc_text`: the text that process_bind_param and SQLite's
+        DATETIME type write between them, in a quarter of their time (an answer's created_at
+        is on the hottest write, a 500-item batch's insert). Elsewhere, TypeDecorator's."""
+        if dialect.name == "sqlite":
+            return _sqlite_utc_text
+        return super().bind_processor(dialect)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import (
@@ -35,6 +36,7 @@ from sqlalchemy import (
     make_url,
     text,
 )
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlmodel import Session, select
 
@@ -149,6 +151,32 @@ def test_naive_datetimes_are_refused(session: Session) -> None:
     session.add(row)
     with pytest.raises(StatementError, match="naive datetime"):
         session.flush()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 12, 5, 17, 27, 10, 852589, tzinfo=UTC),
+        datetime(2026, 12, 5, 17, 27, 10, tzinfo=UTC),  # no microseconds
+        datetime(2026, 12, 6, 1, 0, 0, 7, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2026, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")),  # the day before, in UTC
+        datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")),  # UTC, but not datetime.UTC
+        datetime(5, 1, 2, 3, 4, 5, 6, tzinfo=UTC),  # a year of one digit
+        None,
+    ],
+)
+def test_sqlite_stores_a_datetime_as_sqlalchemys_datetime_type_writes_it(
+    value: datetime | None,
+) -> None:
+    # UTCDateTime writes the text itself on SQLite (see its bind_processor): the text of
+    # its process_bind_param (naive UTC) written by SQLAlchemy's SQLite DATETIME type.
+    dialect = sqlite_dialect.dialect()
+    column = UTCDateTime()
+    ours = column.dialect_impl(dialect).bind_processor(dialect)
+    sqlalchemys = sqlite_dialect.DATETIME().bind_processor(dialect)
+    assert ours is not None
+    assert sqlalchemys is not None
+    assert ours(value) == sqlalchemys(column.process_bind_param(value, dialect))
 
 
 def test_foreign_keys_are_enforced(session: Session) -> None:
