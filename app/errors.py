@@ -182,6 +182,25 @@ def field_path(loc: Iterable[str | int]) -> str:
     return path or "body"
 
 
+# What a 422 says of a null sent as a field's value where the field takes none (pydantic
+# says what type it wanted, e.g. "Input should be a valid integer"): an optional field is
+# left out, never null (see app.rules.inputs.Omittable).
+NULL_DETAIL = "Input should not be null; leave the field out instead"
+
+
+def _is_null_for_a_field(item: Mapping[str, Any]) -> bool:
+    """Whether a pydantic error is a field's refusal of a null as of the wrong type (not
+    an item of a list, nor the body as a whole, nor an unknown field's)."""
+    kind, loc = str(item.get("type", "")), tuple(item.get("loc", ()))
+    return (
+        item.get("input", ...) is None
+        and (kind == "enum" or kind.endswith("_type"))
+        and bool(loc)
+        and isinstance(loc[-1], str)
+        and field_path(loc) != "body"
+    )
+
+
 def field_errors(raw: Iterable[Mapping[str, Any]]) -> list[FieldError]:
     seen: set[tuple[str, str]] = set()
     out: list[FieldError] = []
@@ -189,6 +208,8 @@ def field_errors(raw: Iterable[Mapping[str, Any]]) -> list[FieldError]:
         message = str(item.get("msg", "Invalid value")).removeprefix("Value error, ")
         if item.get("type") == "json_invalid":
             message = "The body is not valid JSON."
+        elif _is_null_for_a_field(item):
+            message = NULL_DETAIL
         error = FieldError(field=field_path(item.get("loc", ())), detail=message)
         key = (error.field, error.detail)
         if key not in seen:

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow, uuid7
 from app.models.common import Page
-from app.rules.inputs import AssessmentInput
+from app.rules.inputs import AssessmentInput, Omittable
 from app.rules.outputs import AssessmentResult, Explanation
 
 SUBJECT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
@@ -83,7 +83,7 @@ class AssessmentRequest(AssessmentInput):
     """The body of POST /assess (see the contract). At least one of training, sitting,
     symptoms."""
 
-    subject_id: SubjectId | None = None
+    subject_id: Omittable[SubjectId] = None
     store: StrictBool = PField(default=True, description="false: nothing is stored (200, no id).")
 
 

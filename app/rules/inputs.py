@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -19,14 +19,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StrictBool,
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from app.rules.codes import IntensityChange, LegSymptoms, Onset, RedFlagCode
 from app.vocabulary import TightArea
+
+_T = TypeVar("_T")
 
 # The schema needs this as a constant; the ruleset holds it with its source
 # (thresholds.minimum_age_years) and refuses to load if the two disagree.
@@ -61,33 +64,28 @@ Distance = Annotated[JsonNumber, Field(ge=0, le=500, examples=[42.5])]
 PainScore = Annotated[int, Field(ge=0, le=10, examples=[3]), JSON_INTEGER]
 
 
-def _strip_null_from_schema(schema: dict[str, Any]) -> None:
-    """Optional fields may be absent but are never null: document them without `null`."""
-    for prop in schema.get("properties", {}).values():
-        options = prop.get("anyOf")
-        if options and {"type": "null"} in options:
-            rest = [option for option in options if option != {"type": "null"}]
-            prop.pop("anyOf")
-            if len(rest) == 1:
-                prop.update(rest[0])
-            else:
-                prop["anyOf"] = rest
+class _NullRefused:
+    """Makes `X | None` validate as X: see Omittable."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        return schema["schema"] if schema["type"] == "nullable" else schema
+
+
+# An optional field: it may be left out (then None, its default), but never sent as null.
+# pydantic-core validates it as X alone, so that a null is refused as a wrong type, as
+# any other (a 422 says so in app.errors.NULL_DETAIL's words), without a Python validator
+# run on every field of every request, as before: that took a third of the instructions
+# of validating a request from JSON, a seventh from Python's values (callgrind). JSON
+# Schema documents X alone.
+Omittable = Annotated[_T | None, _NullRefused]
 
 
 class ContractModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra=_strip_null_from_schema,
-    )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nulls(cls, value: Any) -> Any:
-        if value is None:
-            raise PydanticCustomError(
-                "null_not_allowed", "Input should not be null; leave the field out instead"
-            )
-        return value
+    model_config = ConfigDict(extra="forbid")
 
 
 class Training(ContractModel):
@@ -104,7 +102,7 @@ class Training(ContractModel):
     new_training_type: StrictBool = Field(
         default=False, description="A new surface, hills, trail or a new sport."
     )
-    running_experience_months: Annotated[int, Field(ge=0), JSON_INTEGER] | None = Field(
+    running_experience_months: Omittable[Annotated[int, Field(ge=0), JSON_INTEGER]] = Field(
         default=None, examples=[18]
     )
 
@@ -113,7 +111,7 @@ class Sitting(ContractModel):
     hours_per_day: Annotated[JsonNumber, Field(ge=0, le=24)] = Field(
         description="Typical seated hours on a work day.", examples=[9]
     )
-    longest_bout_minutes: Annotated[int, Field(ge=0, le=1440), JSON_INTEGER] | None = Field(
+    longest_bout_minutes: Omittable[Annotated[int, Field(ge=0, le=1440), JSON_INTEGER]] = Field(
         default=None, description="Longest stretch without getting up.", examples=[120]
     )
     runs_straight_after_sitting: StrictBool = Field(
@@ -125,11 +123,11 @@ class Symptoms(ContractModel):
     """What the runner feels. `onset` and `duration_days` are required when there is pain."""
 
     pain_now: PainScore = Field(description="Numeric rating scale, 0 (none) to 10 (worst).")
-    pain_worst_24h: PainScore | None = Field(
+    pain_worst_24h: Omittable[PainScore] = Field(
         default=None, description="Worst in the last 24 hours; at least `pain_now`."
     )
-    onset: Onset | None = None
-    duration_days: Annotated[int, Field(ge=0), JSON_INTEGER] | None = Field(
+    onset: Omittable[Onset] = None
+    duration_days: Omittable[Annotated[int, Field(ge=0), JSON_INTEGER]] = Field(
         default=None, examples=[3]
     )
     locked_up: StrictBool = Field(default=False, description='The back "locked up".')
@@ -172,13 +170,13 @@ class Activities(ContractModel):
 class AssessmentInput(ContractModel):
     """What the engine reads. At least one of `training`, `sitting`, `symptoms`."""
 
-    age_years: Annotated[int, Field(ge=MINIMUM_AGE_YEARS, le=120), JSON_INTEGER] | None = Field(
+    age_years: Omittable[Annotated[int, Field(ge=MINIMUM_AGE_YEARS, le=120), JSON_INTEGER]] = Field(
         default=None, description="16 to 120.", examples=[34]
     )
-    training: Training | None = None
-    sitting: Sitting | None = None
-    symptoms: Symptoms | None = None
-    activities: Activities | None = None
+    training: Omittable[Training] = None
+    sitting: Omittable[Sitting] = None
+    symptoms: Omittable[Symptoms] = None
+    activities: Omittable[Activities] = None
 
     @field_validator("age_years", mode="before")
     @classmethod

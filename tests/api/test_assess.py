@@ -20,7 +20,7 @@ from starlette.requests import ClientDisconnect
 from app.api import assess as assess_api
 from app.api.assess import BatchResponse
 from app.api.deps import get_settings_dep
-from app.errors import install_error_handlers
+from app.errors import NULL_DETAIL, install_error_handlers
 from app.models import AssessmentRecord
 from app.models.assessments import Assessment, AssessmentRequest
 from app.ratelimit import make_limiter
@@ -255,6 +255,39 @@ def test_under_16_says_out_of_scope(client: TestClient, runner_app: Caller) -> N
         )
     )
     assert "out of scope" in body["errors"][0]["detail"]
+
+
+# Nulls where no null belongs, each with what the 422 must say of it.
+NULLS = {
+    "age_years": None,
+    "training": None,
+    "sitting": {"hours_per_day": None, "runs_straight_after_sitting": None},
+    "symptoms": {"pain_now": 0, "onset": None, "tight_areas": [None]},
+    "subject_id": None,
+    "unknown": None,
+}
+NULL_DETAILS = {
+    "age_years": NULL_DETAIL,
+    "training": NULL_DETAIL,
+    "sitting.hours_per_day": NULL_DETAIL,
+    "sitting.runs_straight_after_sitting": NULL_DETAIL,
+    "symptoms.onset": NULL_DETAIL,
+    # An item of a list is not a field to leave out: its own type's words.
+    "symptoms.tight_areas[0]": "Input should be 'lower_back', 'hip_flexors', 'glutes', "
+    "'hamstrings', 'quads' or 'thoracic_spine'",
+    "subject_id": NULL_DETAIL,
+    "unknown": "Extra inputs are not permitted",
+}
+
+
+def test_a_null_is_refused_with_each_field_named_and_told_to_leave_it_out(
+    client: TestClient, runner_app: Caller
+) -> None:
+    single = _problem(client.post("/assess", json=NULLS, headers=runner_app.headers))
+    assert {e["field"]: e["detail"] for e in single["errors"]} == NULL_DETAILS
+    batch = client.post("/assess/batch", json={"items": [NULLS]}, headers=runner_app.headers)
+    (item,) = batch.json()["results"]
+    assert {e["field"]: e["detail"] for e in item["problem"]["errors"]} == NULL_DETAILS
 
 
 def test_integers_written_as_3_0_are_accepted(client: TestClient, runner_app: Caller) -> None:

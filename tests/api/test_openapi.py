@@ -182,6 +182,18 @@ def test_every_number_in_a_request_documents_its_bounds(
     assert documented.get("maximum") == high
 
 
+@pytest.mark.parametrize(
+    "schema", ["AssessmentRequest", "Training", "Sitting", "Symptoms", "Activities"]
+)
+def test_an_assessment_request_documents_no_field_as_nullable(schema: str) -> None:
+    # The service refuses null in a request (leave the field out instead): a generated
+    # client must not offer it.
+    properties = DOCUMENT["components"]["schemas"][schema]["properties"]
+    assert properties
+    for name, documented in properties.items():
+        assert "null" not in json.dumps(documented), (schema, name)
+
+
 def test_api_keys_are_declared_and_required_where_needed() -> None:
     schemes = DOCUMENT["components"]["securitySchemes"]
     assert schemes["bearerAuth"]["scheme"] == "bearer"
