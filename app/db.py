@@ -36,7 +36,7 @@ from sqlalchemy import (
     make_url,
     text,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -475,9 +475,9 @@ class BulkInsert:
     every row is first made into a parameter dictionary and checked against the
     statement, which cost more than SQLite's own work of inserting it (about a third of
     the insert of a batch). The same statement, the same values and the same driver call;
-    a database error is raised as SQLAlchemy raises it. (A value that its column's
-    converter refuses, such as a naive datetime, raises the converter's own error, where
-    SQLAlchemy would wrap it in a StatementError.)
+    a database error is raised as SQLAlchemy raises it, and so is a value that its
+    column's converter refuses, such as a naive datetime (a StatementError around the
+    converter's error, which shows the row only where the engine shows parameters).
     """
 
     def __init__(self, table: Table, columns: Sequence[str]) -> None:
@@ -520,8 +520,17 @@ class BulkInsert:
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} values for {width} columns")
             values = list(row)
-            for index, process in prepared.processors:
-                values[index] = process(values[index])
+            try:
+                for index, process in prepared.processors:
+                    values[index] = process(values[index])
+            except Exception as error:
+                raise StatementError(
+                    f"({type(error).__module__}.{type(error).__name__}) {error}",
+                    prepared.sql,
+                    row,
+                    error,
+                    hide_parameters=connection.engine.hide_parameters,
+                ) from error
             converted.append(tuple(values))
         if not converted:
             return

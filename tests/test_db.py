@@ -481,6 +481,21 @@ def test_bulk_insert_stores_what_sqlalchemys_executemany_stores(probe: Connectio
     assert [bytes(row.blob) for row in read] == [bytes(row[6]) for row in by_count]  # type: ignore[call-overload]
 
 
+def test_bulk_insert_raises_a_refused_value_as_sqlalchemy_does(probe: Connection) -> None:
+    (first, *_) = _probe_rows()
+    naive = (first[0], datetime(2026, 12, 5, 12, 0), *first[2:])  # no time zone
+    with pytest.raises(StatementError, match="naive datetime") as caught:
+        BulkInsert(_bulk_table, _BULK_COLUMNS).execute(probe, [first, naive])
+    assert isinstance(caught.value.orig, ValueError)
+    assert caught.value.statement is not None
+    assert caught.value.statement.startswith("INSERT INTO bulk_insert_probe")
+    # What SQLAlchemy's own insert raises for it, word for word.
+    with pytest.raises(StatementError) as by_sqlalchemy:
+        probe.execute(insert(_bulk_table), [dict(zip(_BULK_COLUMNS, naive, strict=True))])
+    assert str(caught.value) == str(by_sqlalchemy.value)
+    assert _stored(probe) == []  # neither inserted anything
+
+
 def test_bulk_insert_converts_with_each_engines_own_converters(tmp_path: Path) -> None:
     # Two engines of one kind of database, one writing JSON its own way: each insert uses
     # its engine's serializer (what is prepared is kept by dialect object, not by name).
