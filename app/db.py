@@ -172,6 +172,15 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEn
 WRITE_TRANSACTION = "backpain_write_transaction"
 
 
+def _sqlite_durable_commits(dbapi_connection: sqlite3.Connection, _: ConnectionPoolEntry) -> None:
+    # A command's commit (a new API key, a purge) syncs the log before the command says it
+    # is done. The server's commits reach the disk with its checkpointer's next checkpoint
+    # (synchronous=NORMAL, see WalCheckpointer), which a commit of another process does not
+    # wake: a quiet server could leave a command's commit unsynced until the system wrote
+    # it back. A command commits a few times; the wait costs it nothing worth keeping.
+    dbapi_connection.execute("PRAGMA synchronous = FULL")
+
+
 def _sqlite_on_begin(connection: Connection) -> None:
     writes = connection.get_execution_options().get(WRITE_TRANSACTION, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
@@ -378,7 +387,8 @@ def create_db_engine(settings: Settings, *, serving: bool = True, **kwargs: Any)
     """The engine for `settings.database_url`; makes the SQLite file's folder on demand.
 
     `serving=False` (the CLI) lifts the PostgreSQL limits on how long a statement may run
-    (see postgres_limits)."""
+    (see postgres_limits), and on SQLite has each commit wait for the disk (see
+    _sqlite_durable_commits)."""
     url = settings.url
     if settings.is_sqlite:
         database = url.database
@@ -392,6 +402,8 @@ def create_db_engine(settings: Settings, *, serving: bool = True, **kwargs: Any)
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
+        if not serving:
+            event.listen(engine, "connect", _sqlite_durable_commits)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     limits = postgres_limits(settings, serving=serving)

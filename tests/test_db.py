@@ -194,6 +194,22 @@ def test_sqlite_runs_with_foreign_keys_on_and_wal(connection: Connection, is_sql
     assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
+@pytest.mark.parametrize(("serving", "synchronous"), [(True, 1), (False, 2)], ids=["server", "cli"])
+def test_sqlite_commits_of_a_command_wait_for_the_disk(
+    tmp_path: Path, serving: bool, synchronous: int
+) -> None:
+    # The server's commits reach the disk with its checkpoints (NORMAL); a command's, such
+    # as a new API key, before the command ends (FULL).
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'app.db'}")
+    engine = create_db_engine(settings, serving=serving)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == synchronous
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("make", "begins"),
     [
