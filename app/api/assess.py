@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import ClientDisconnect
+from starlette.types import Message
 
 from app.api.deps import (
     PRIVATE_CACHE_CONTROL,
@@ -80,10 +81,9 @@ class FastAssessRoute(APIRoute):
                     body = AssessmentRequest.model_validate_json(raw)
                 # Whatever stops parsing or validation here (a ValueError, or a
                 # RecursionError for deeply nested JSON), FastAPI's path answers it.
-                except Exception:  # noqa: S110 (answered by FastAPI's path below)
-                    pass
-                else:
-                    return await answer(body, await assess_scope(request), request)
+                except Exception:
+                    return await standard(replaying(request, raw))
+                return await answer(body, await assess_scope(request), request)
             return await standard(request)
 
         return handler
@@ -92,8 +92,8 @@ class FastAssessRoute(APIRoute):
 async def whole_body(request: Request) -> bytes:
     """The request's body, as `request.body()` reads it, without Starlette's stream (an
     async generator closed by a context manager, several times the cost of the one message
-    that RequestBodyMiddleware hands on). Kept where Starlette keeps a body it has read, so
-    that FastAPI's path, if it takes the request after all, reads the same bytes."""
+    that RequestBodyMiddleware hands on). Read from the connection: for FastAPI's path to
+    read it too, pass it `replaying(request, body)`."""
     chunks: list[bytes] = []
     while True:
         message = await request.receive()
@@ -102,8 +102,23 @@ async def whole_body(request: Request) -> bytes:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
-    body = request._body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    return body
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def replaying(request: Request, body: bytes) -> Request:
+    """The request, on the same connection and scope, with `body` (read from it already)
+    as its body again: the whole of it in the first message, and then what the connection
+    sends (a disconnect)."""
+    given = False
+
+    async def receive() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await request.receive()
+
+    return Request(request.scope, receive)
 
 
 # What the fast path runs in place of FastAPI's dependency solving: the routers'

@@ -484,18 +484,24 @@ def _request(*messages: dict[str, Any]) -> Request:
     return Request({"type": "http", "method": "POST", "headers": []}, receive)
 
 
-def test_the_whole_body_is_read_as_starlette_reads_it_and_kept_for_fastapis_path() -> None:
+def test_the_whole_body_is_read_as_starlette_reads_it_and_replayed_for_fastapis_path() -> None:
     """The fast path reads the body itself (app.api.assess.whole_body); in one message or
-    several, the bytes are Starlette's, and `request.body()` gives them again after."""
+    several, the bytes are Starlette's, and the request replayed for FastAPI's path
+    (`replaying`) gives them again, then what the connection sends next."""
     parts = [b'{"store": ', b"false", b"}"]
-    one = _request({"type": "http.request", "body": b"".join(parts)})
+    one = _request({"type": "http.request", "body": b"".join(parts)}, DISCONNECT)
     several = _request(
         *({"type": "http.request", "body": part, "more_body": True} for part in parts),
         {"type": "http.request", "body": b""},
+        DISCONNECT,
     )
     for request in (one, several):
-        assert anyio.run(assess_api.whole_body, request) == b'{"store": false}'
-        assert anyio.run(request.body) == b'{"store": false}'
+        body = anyio.run(assess_api.whole_body, request)
+        assert body == b'{"store": false}'
+        again = assess_api.replaying(request, body)
+        assert anyio.run(again.body) == b'{"store": false}'
+        assert again.scope is request.scope
+        assert anyio.run(again.receive) == DISCONNECT
     gone = _request({"type": "http.request", "body": b"{", "more_body": True}, DISCONNECT)
     with pytest.raises(ClientDisconnect):
         anyio.run(assess_api.whole_body, gone)
