@@ -188,16 +188,17 @@ def field_path(loc: Iterable[str | int]) -> str:
 NULL_DETAIL = "Input should not be null; leave the field out instead"
 
 
-def _is_null_for_a_field(item: Mapping[str, Any]) -> bool:
-    """Whether a pydantic error is a field's refusal of a null as of the wrong type (not
-    an item of a list, nor the body as a whole, nor an unknown field's)."""
+def _is_null_for_a_field(item: Mapping[str, Any], field: str) -> bool:
+    """Whether a pydantic error, at `field` (its field_path), is a field's refusal of a
+    null as of the wrong type (not an item of a list, nor the body as a whole, nor an
+    unknown field's)."""
     kind, loc = str(item.get("type", "")), tuple(item.get("loc", ()))
     return (
         item.get("input", ...) is None
         and (kind == "enum" or kind.endswith("_type"))
         and bool(loc)
         and isinstance(loc[-1], str)
-        and field_path(loc) != "body"
+        and field != "body"
     )
 
 
@@ -205,12 +206,13 @@ def field_errors(raw: Iterable[Mapping[str, Any]]) -> list[FieldError]:
     seen: set[tuple[str, str]] = set()
     out: list[FieldError] = []
     for item in raw:
+        field = field_path(item.get("loc", ()))
         message = str(item.get("msg", "Invalid value")).removeprefix("Value error, ")
         if item.get("type") == "json_invalid":
             message = "The body is not valid JSON."
-        elif _is_null_for_a_field(item):
+        elif _is_null_for_a_field(item, field):
             message = NULL_DETAIL
-        error = FieldError(field=field_path(item.get("loc", ())), detail=message)
+        error = FieldError(field=field, detail=message)
         key = (error.field, error.detail)
         if key not in seen:
             seen.add(key)

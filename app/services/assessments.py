@@ -14,7 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -250,21 +250,15 @@ def _group_transaction(session: Session, *, writes: bool) -> Iterator[Session]:
     if session.in_transaction():  # begun before the group: it would not begin as a write
         session.commit()
     bind = session.get_bind()
-    if bind.dialect.name != "sqlite":
-        session.connection(execution_options={WRITE_TRANSACTION: True})
-        yield session
-        return
-    with _sqlite_writer:
+    with _sqlite_writer if bind.dialect.name == "sqlite" else nullcontext():
         writer = sqlite_writer(bind)
-        if writer is None:
-            session.connection(execution_options={WRITE_TRANSACTION: True})
-            yield session
-            return
-        # (Closed on the way out: what the group did not commit is rolled back, and the
-        # connection is free for the next group.)
-        with Session(writer, expire_on_commit=False) as own:
-            own.connection(execution_options={WRITE_TRANSACTION: True})
-            yield own
+        # A session of the writer's is closed on the way out: what the group did not
+        # commit is rolled back, and the connection is free for the next group.
+        with (
+            Session(writer, expire_on_commit=False) if writer is not None else nullcontext(session)
+        ) as group:
+            group.connection(execution_options={WRITE_TRANSACTION: True})
+            yield group
 
 
 def earlier_painful_assessments(
