@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -93,11 +93,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
+def group_session(request: Request) -> AbstractAsyncContextManager[Session]:
+    """A session for assessing a group (POST /assess/batch), closed on the way out: a
+    reading one, because the group begins its own write transaction when it has answers
+    to store, and one that stores nothing must not hold up the writers (see
+    assessments._group_transaction)."""
+    return _closing(session_factory(request)())
+
+
 async def get_group_session(request: Request) -> AsyncIterator[Session]:
-    """A session for assessing a group (POST /assess/batch): a reading one, because the
-    group begins its own write transaction when it has answers to store, and one that
-    stores nothing must not hold up the writers (see assessments._group_transaction)."""
-    async with _closing(session_factory(request)()) as session:
+    """The batch endpoint's group_session, as a dependency."""
+    async with group_session(request) as session:
         yield session
 
 

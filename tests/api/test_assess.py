@@ -586,11 +586,22 @@ def test_the_json_parser_test_sees_accepted_and_refused_bodies() -> None:
     assert seen == {True, False}
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/assess", {**DESK_WORKER, "store": False}),
+        ("/assess/batch", {"items": [{**DESK_WORKER, "store": False}]}),
+    ],
+)
 def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
-    make_app: Callable[..., FastAPI], runner_app: Caller, solved: list[object]
+    make_app: Callable[..., FastAPI],
+    runner_app: Caller,
+    solved: list[object],
+    path: str,
+    body: dict[str, Any],
 ) -> None:
-    """A dependency added to the router that includes /assess (or any app override) must
-    run: with one, /assess takes FastAPI's path for every request."""
+    """A dependency added to the router that includes /assess and /assess/batch (or any
+    app override) must run: with one, each takes FastAPI's path for every request."""
     calls: list[str] = []
 
     async def audit(request: Request) -> None:
@@ -601,16 +612,128 @@ def test_the_fast_path_steps_aside_for_a_dependency_it_does_not_run(
     extra.state = real.state
     install_error_handlers(extra)
     extra.include_router(assess_api.router, dependencies=[Depends(audit)])
-    body = {**DESK_WORKER, "store": False}
     with TestClient(extra) as test_client:
-        answer = test_client.post("/assess", json=body, headers=runner_app.headers)
+        answer = test_client.post(path, json=body, headers=runner_app.headers)
     assert answer.status_code == 200
-    assert calls == ["/assess"]
+    assert calls == [path]
 
     overridden = make_app()
     overridden.dependency_overrides[get_settings_dep] = lambda: real.state.settings
     solved.clear()  # the app with the extra dependency took FastAPI's path too
     with TestClient(overridden) as test_client:
-        answer = test_client.post("/assess", json=body, headers=runner_app.headers)
+        answer = test_client.post(path, json=body, headers=runner_app.headers)
     assert answer.status_code == 200
     assert solved
+
+
+# Valid items with no subject (so that neither answer's history counts the other's): stored,
+# not stored, and a red flag.
+FAST_BATCH = [
+    {k: v for k, v in DESK_WORKER.items() if k != "subject_id"},
+    {**LOCKED_UP, "store": False},
+    {
+        "symptoms": {
+            "pain_now": 2,
+            "onset": "sudden",
+            "duration_days": 1,
+            "red_flags": ["saddle_anaesthesia"],
+        },
+        "store": False,
+    },
+]
+
+
+def _without(answer: Any, names: frozenset[str]) -> Any:
+    """A JSON value with the members named `names` left out, at any depth."""
+    if isinstance(answer, dict):
+        return {k: _without(v, names) for k, v in answer.items() if k not in names}
+    if isinstance(answer, list):
+        return [_without(v, names) for v in answer]
+    return answer
+
+
+def test_a_valid_batch_takes_the_fast_path_and_answers_as_fastapis_path_answers(
+    client: TestClient, runner_app: Caller, session: Session, solved: list[object]
+) -> None:
+    """A batch whose items are all valid is answered on a fast path
+    (app.api.assess.FastBatchRoute); with a query string, the same batch takes FastAPI's
+    path. The two answers must not differ in anything but the storage fields, and each
+    stores what it says it stored."""
+    client.app.state.limiter = make_limiter(None, clock=lambda: 1_800_000_005.0)  # type: ignore[attr-defined]
+    body = {"items": FAST_BATCH}
+    before = stored_count(session)
+    fast = client.post("/assess/batch", json=body, headers=runner_app.headers)
+    assert solved == []
+    assert stored_count(session) == before + 1
+    standard = client.post("/assess/batch?path=fastapi", json=body, headers=runner_app.headers)
+    assert solved
+    assert stored_count(session) == before + 2
+    assert fast.status_code == standard.status_code == 200
+    assert [r["status"] for r in fast.json()["results"]] == [201, 200, 200]
+    assert fast.json()["results"][2]["assessment"]["triage"]["level"] == "emergency"
+    assert (fast.json()["stored"], fast.json()["invalid"]) == (1, 0)
+    storage = frozenset({"id", "created_at"})
+    assert _without(fast.json(), storage) == _without(standard.json(), storage)
+    assert BatchResponse.model_validate_json(fast.content).model_dump_json() == fast.text
+    varying = {"date", "x-request-id", "content-length", "ratelimit-remaining"}
+    assert {k: v for k, v in fast.headers.items() if k not in varying} == {
+        k: v for k, v in standard.headers.items() if k not in varying
+    }
+    # Each path checks the key, its scope and the limit (one hit each), and refuses no key.
+    assert (
+        int(fast.headers["ratelimit-remaining"]) == int(standard.headers["ratelimit-remaining"]) + 1
+    )
+    for path in ("/assess/batch", "/assess/batch?path=fastapi"):
+        assert client.post(path, json=body).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        # An item that fails the schema, one that fails the contract's other rules (pain
+        # without its onset and duration), and one that is not an object: each its problem.
+        (json.dumps({"items": [FAST_BATCH[0], {"age_years": "old"}]}), "application/json"),
+        (json.dumps({"items": [{"symptoms": {"pain_now": 4}}, FAST_BATCH[1]]}), "application/json"),
+        (json.dumps({"items": [FAST_BATCH[1], 7]}), "application/json"),
+        # Refused whole: too many items, none, a field beside them, bad JSON, not JSON.
+        (json.dumps({"items": [FAST_BATCH[1]] * 501}), "application/json"),
+        (json.dumps({"items": []}), "application/json"),
+        (json.dumps({"items": [FAST_BATCH[1]], "store": False}), "application/json"),
+        ('{"items": [', "application/json"),
+        (json.dumps({"items": [FAST_BATCH[1]]}).encode("utf-16"), "application/json"),
+        (json.dumps({"items": [FAST_BATCH[1]]}), "text/plain"),
+    ],
+    ids=[
+        "schema",
+        "contract",
+        "not-an-object",
+        "501-items",
+        "no-items",
+        "field-beside-items",
+        "bad-json",
+        "utf-16",
+        "not-json",
+    ],
+)
+def test_a_batch_the_fast_path_does_not_take_is_answered_as_fastapi_answers_it(
+    client: TestClient,
+    runner_app: Caller,
+    session: Session,
+    solved: list[object],
+    raw: str | bytes,
+    content_type: str,
+) -> None:
+    """Whatever the batch's fast path does not take goes to FastAPI's path: the same status
+    and body as the same request sent with a query string (which always takes it), and
+    refused whole, nothing stored."""
+    headers = {**runner_app.headers, "Content-Type": content_type}
+    before = stored_count(session)
+    fast = client.post("/assess/batch", content=raw, headers=headers)
+    standard = client.post("/assess/batch?path=fastapi", content=raw, headers=headers)
+    assert fast.status_code == standard.status_code != 500
+    varying = frozenset({"id", "created_at", "instance", "request_id"})
+    assert _without(fast.json(), varying) == _without(standard.json(), varying)
+    if fast.status_code != 200:
+        assert stored_count(session) == before
+    else:  # each item answered (UTF-16, which only json.loads reads, or an item refused)
+        assert solved
