@@ -20,7 +20,17 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, text
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    column,
+    delete,
+    func,
+    text,
+)
 from sqlmodel import Session, col, select
 
 from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7_run
@@ -117,6 +127,21 @@ _EARLIER_PAINFUL = (
     .where(
         *_PAINFUL_SINCE,
         col(AssessmentRecord.subject_id).in_(bindparam("subject_ids", expanding=True)),
+    )
+    .group_by(col(AssessmentRecord.subject_id))
+)
+# On SQLite, the subjects as one JSON array, read back by json_each: the same statement
+# whatever their number, where an expanding IN is rendered afresh for each number of
+# subjects (and prepared afresh by SQLite), with a parameter each.
+_EARLIER_PAINFUL_JSON_ARRAY = (
+    select(AssessmentRecord.subject_id, func.count())
+    .where(
+        *_PAINFUL_SINCE,
+        col(AssessmentRecord.subject_id).in_(
+            select(column("value", String)).select_from(
+                func.json_each(bindparam("subject_ids", type_=String))
+            )
+        ),
     )
     .group_by(col(AssessmentRecord.subject_id))
 )
@@ -269,11 +294,15 @@ def earlier_painful_assessments(
     counts: Counter[str] = Counter()
     if wanted:
         parameters: dict[str, object] = {"client_id": client_id, "since": since}
+        connection = session.connection()
         if len(wanted) == 1:
             statement, parameters["subject_id"] = _EARLIER_PAINFUL_ONE, wanted[0]
+        elif connection.dialect.name == "sqlite":
+            statement = _EARLIER_PAINFUL_JSON_ARRAY
+            parameters["subject_ids"] = json.dumps(wanted)
         else:
             statement, parameters["subject_ids"] = _EARLIER_PAINFUL, wanted
-        rows = session.connection().execute(statement, parameters)
+        rows = connection.execute(statement, parameters)
         counts.update({subject: int(count) for subject, count in rows})
     return counts
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -270,3 +271,36 @@ def test_the_group_does_not_run_in_the_first_callers_context(
 
     asyncio.run(main())
     assert seen == ["none"]
+
+
+@pytest.mark.parametrize("count", [1, 2, 40])
+def test_history_is_counted_for_many_subjects_in_one_query(
+    session: Session, principal: Principal, settings: Settings, count: int
+) -> None:
+    """earlier_painful_assessments for one subject, a few or many (on SQLite, many go in as
+    one JSON array): each subject's painful answers inside the window, none of another
+    subject's or client's, and no count for one with none."""
+    ruleset = load_ruleset()
+    other, _ = clients.create_client(
+        session=session, name="other", scopes=[Scope.assess], secret=settings.secret_value
+    )
+    session.commit()
+    subjects = [f"runner-{index}.a:b-{index}" for index in range(count)]
+    jobs = [job(principal, subject_id=s) for i, s in enumerate(subjects) for _ in range(i % 3)]
+    jobs += [job(principal, subject_id=subjects[0], symptoms={"pain_now": 0})]  # no pain
+    jobs += [job(Principal.of(other), subject_id=s) for s in subjects]  # not this client's
+    run_group(session=session, jobs=jobs, ruleset=ruleset)
+    counts = assessments.earlier_painful_assessments(
+        session,
+        client_id=principal.id,
+        subject_ids=[*subjects, "never-seen", subjects[0]],
+        since=assessments.utcnow() - timedelta(days=1),
+    )
+    assert counts == {s: i % 3 for i, s in enumerate(subjects) if i % 3}
+    later = assessments.earlier_painful_assessments(
+        session,
+        client_id=principal.id,
+        subject_ids=subjects,
+        since=assessments.utcnow() + timedelta(seconds=1),
+    )
+    assert later == {}
