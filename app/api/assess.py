@@ -282,9 +282,10 @@ class FastBatchRoute(APIRoute):
     batch passes the schema and every item the contract's other rules, it runs the same
     dependencies (the caller's key, scope and limit; a group session) and the same
     endpoint code (`answer_batch`) in the thread pool, as FastAPI does for a `def`
-    endpoint. Anything else (bad JSON, an invalid item, a query string) takes FastAPI's
-    path, so its answers are the same, word for word, as before this path existed. The
-    fast path runs only if the route's dependencies are all ones it knows."""
+    endpoint (the reading too is done there, off the event loop). Anything else (bad
+    JSON, an invalid item, a query string) takes FastAPI's path, so its answers are the
+    same, word for word, as before this path existed. The fast path runs only if the
+    route's dependencies are all ones it knows."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         standard = super().get_route_handler()
@@ -295,18 +296,15 @@ class FastBatchRoute(APIRoute):
             if not _may_take_fast_path(request):
                 return await standard(request)
             raw = await whole_body(request)
-            try:
-                items = _ValidBatch.model_validate_json(raw).items
-            # As on /assess: whatever stops it here, FastAPI's path answers.
-            except Exception:
-                return await standard(replaying(request, raw))
-            if any(assessments.contract_field_errors(item) for item in items):
+            # In the thread pool, as FastAPI's path validates the items: a batch takes
+            # milliseconds to read, which the event loop spends on other requests.
+            items = await run_in_threadpool(_valid_items, raw)
+            if items is None:
                 return await standard(replaying(request, raw))
             client = await assess_scope(request)
             async with group_session(request) as session:
                 return await run_in_threadpool(
                     answer_batch,
-                    request,
                     len(items),
                     list(enumerate(items)),
                     {},
@@ -316,6 +314,19 @@ class FastBatchRoute(APIRoute):
                 )
 
         return handler
+
+
+def _valid_items(raw: bytes) -> list[AssessmentRequest] | None:
+    """A batch's items, read from its JSON body, if every one is valid (the schema and the
+    contract's other rules); None if any is not, or the body is not such a batch."""
+    try:
+        items = _ValidBatch.model_validate_json(raw).items
+    # As on /assess: whatever stops it here, FastAPI's path answers.
+    except Exception:
+        return None
+    if any(assessments.contract_field_errors(item) for item in items):
+        return None
+    return items
 
 
 # What the batch's fast path runs in place of FastAPI's dependency solving: those of /assess,
@@ -367,7 +378,7 @@ def assess_batch(
             ),
         )
     return answer_batch(
-        request, len(body.items), valid, problems, session=session, client=client, ruleset=ruleset
+        len(body.items), valid, problems, session=session, client=client, ruleset=ruleset
     )
 
 
@@ -383,7 +394,6 @@ router.add_api_route(
 
 
 def answer_batch(
-    request: Request,
     count: int,
     valid: list[tuple[int, AssessmentRequest]],
     problems: dict[int, BatchItem],
