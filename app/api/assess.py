@@ -310,7 +310,7 @@ class FastBatchRoute(APIRoute):
                     {},
                     session=session,
                     client=client,
-                    ruleset=request.app.state.ruleset,
+                    ruleset=await get_ruleset(request),
                 )
 
         return handler

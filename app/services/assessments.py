@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    ColumnElement,
     Connection,
     Integer,
     String,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     text,
 )
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7_run
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
@@ -122,34 +124,32 @@ _PAINFUL_SINCE = (
     col(AssessmentRecord.any_pain).is_(True),
     col(AssessmentRecord.created_at) >= bindparam("since"),
 )
-_EARLIER_PAINFUL = (
-    select(AssessmentRecord.subject_id, func.count())
-    .where(
-        *_PAINFUL_SINCE,
-        col(AssessmentRecord.subject_id).in_(bindparam("subject_ids", expanding=True)),
+
+
+def _painful_counts(subjects: ColumnElement[bool]) -> Select[Any, int]:
+    """The client's painful answers since `since`, counted for each subject that
+    `subjects` picks."""
+    return (
+        select(AssessmentRecord.subject_id, func.count())
+        .where(*_PAINFUL_SINCE, subjects)
+        .group_by(col(AssessmentRecord.subject_id))
     )
-    .group_by(col(AssessmentRecord.subject_id))
+
+
+_EARLIER_PAINFUL = _painful_counts(
+    col(AssessmentRecord.subject_id).in_(bindparam("subject_ids", expanding=True))
 )
 # On SQLite, the subjects as one JSON array, read back by json_each: the same statement
 # whatever their number, where an expanding IN is rendered afresh for each number of
 # subjects (and prepared afresh by SQLite), with a parameter each.
-_EARLIER_PAINFUL_JSON_ARRAY = (
-    select(AssessmentRecord.subject_id, func.count())
-    .where(
-        *_PAINFUL_SINCE,
-        col(AssessmentRecord.subject_id).in_(
-            select(column("value", String)).select_from(
-                func.json_each(bindparam("subject_ids", type_=String))
-            )
-        ),
+_EARLIER_PAINFUL_JSON_ARRAY = _painful_counts(
+    col(AssessmentRecord.subject_id).in_(
+        select(column("value", String)).select_from(
+            func.json_each(bindparam("subject_ids", type_=String))
+        )
     )
-    .group_by(col(AssessmentRecord.subject_id))
 )
-_EARLIER_PAINFUL_ONE = (
-    select(AssessmentRecord.subject_id, func.count())
-    .where(*_PAINFUL_SINCE, AssessmentRecord.subject_id == bindparam("subject_id"))
-    .group_by(col(AssessmentRecord.subject_id))
-)
+_EARLIER_PAINFUL_ONE = _painful_counts(col(AssessmentRecord.subject_id) == bindparam("subject_id"))
 # A request's JSON as model_dump_json writes it, without that method's Python wrapper
 # (about 1 us of the 5 it takes for a stored answer's request).
 _REQUEST_TO_JSON = AssessmentRequest.__pydantic_serializer__.to_json
