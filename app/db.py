@@ -13,7 +13,7 @@ import uuid
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -184,6 +184,19 @@ def _sqlite_durable_commits(dbapi_connection: sqlite3.Connection, _: ConnectionP
 def _sqlite_on_begin(connection: Connection) -> None:
     writes = connection.get_execution_options().get(WRITE_TRANSACTION, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@lru_cache(maxsize=1)
+def sqlite_has_json_each() -> bool:
+    """Whether the SQLite library that Python's sqlite3 links has the JSON functions
+    (`json_each`): built in since SQLite 3.38, and in most builds since 3.9, but a build
+    may leave them out. Asked once, of an in-memory database."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        try:
+            connection.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
+        except sqlite3.OperationalError:
+            return False
+    return True
 
 
 class JSONText(str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -13,6 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,6 +54,7 @@ from app.db import (
     retrying,
     session_factory,
     session_scope,
+    sqlite_has_json_each,
     uuid7,
     uuid7_run,
 )
@@ -234,6 +237,31 @@ def test_sqlite_write_sessions_take_the_write_lock_at_the_start_of_each_transact
     finally:
         engine.dispose()
     assert begun == [begins, begins]
+
+
+def test_json_each_is_found_where_sqlite_has_it_and_missed_where_it_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """sqlite_has_json_each asks the sqlite3 library itself: this one (3.38 or newer has the
+    JSON functions built in) has them; a build without them (whose json_each is "no such
+    table") has not, and history then takes its IN list."""
+    sqlite_has_json_each.cache_clear()
+    try:
+        if sqlite3.sqlite_version_info >= (3, 38):
+            assert sqlite_has_json_each() is True
+        sqlite_has_json_each.cache_clear()
+
+        class WithoutJson(sqlite3.Connection):
+            def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+                if "json_each" in sql:
+                    raise sqlite3.OperationalError("no such table: json_each")
+                return super().execute(sql, *args)
+
+        connect = sqlite3.connect
+        monkeypatch.setattr(sqlite3, "connect", lambda path: connect(path, factory=WithoutJson))
+        assert sqlite_has_json_each() is False
+    finally:
+        sqlite_has_json_each.cache_clear()
 
 
 def test_the_sqlite_folder_is_created_on_demand(tmp_path: Path) -> None:

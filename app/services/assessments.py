@@ -35,7 +35,15 @@ from sqlalchemy import (
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from app.db import WRITE_TRANSACTION, BulkInsert, JSONText, sqlite_writer, utcnow, uuid7_run
+from app.db import (
+    WRITE_TRANSACTION,
+    BulkInsert,
+    JSONText,
+    sqlite_has_json_each,
+    sqlite_writer,
+    utcnow,
+    uuid7_run,
+)
 from app.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from app.metrics import count_assessment
 from app.models import AssessmentRecord, Exercise
@@ -141,7 +149,8 @@ _EARLIER_PAINFUL = _painful_counts(
 )
 # On SQLite, the subjects as one JSON array, read back by json_each: the same statement
 # whatever their number, where an expanding IN is rendered afresh for each number of
-# subjects (and prepared afresh by SQLite), with a parameter each.
+# subjects (and prepared afresh by SQLite), with a parameter each. (A SQLite built without
+# its JSON functions takes the expanding IN: see sqlite_has_json_each.)
 _EARLIER_PAINFUL_JSON_ARRAY = _painful_counts(
     col(AssessmentRecord.subject_id).in_(
         select(column("value", String)).select_from(
@@ -297,7 +306,7 @@ def earlier_painful_assessments(
         connection = session.connection()
         if len(wanted) == 1:
             statement, parameters["subject_id"] = _EARLIER_PAINFUL_ONE, wanted[0]
-        elif connection.dialect.name == "sqlite":
+        elif connection.dialect.name == "sqlite" and sqlite_has_json_each():
             statement = _EARLIER_PAINFUL_JSON_ARRAY
             parameters["subject_ids"] = json.dumps(wanted)
         else:

@@ -273,13 +273,27 @@ def test_the_group_does_not_run_in_the_first_callers_context(
     assert seen == ["none"]
 
 
+@pytest.mark.parametrize("json_each", [True, False], ids=["json_each", "no_json_each"])
 @pytest.mark.parametrize("count", [1, 2, 40])
 def test_history_is_counted_for_many_subjects_in_one_query(
-    session: Session, principal: Principal, settings: Settings, count: int
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    count: int,
+    json_each: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """earlier_painful_assessments for one subject, a few or many (on SQLite, many go in as
-    one JSON array): each subject's painful answers inside the window, none of another
-    subject's or client's, and no count for one with none."""
+    one JSON array, or an IN list where SQLite lacks its JSON functions): each subject's
+    painful answers inside the window, none of another subject's or client's, and no count
+    for one with none; one statement each time."""
+    monkeypatch.setattr(assessments, "sqlite_has_json_each", lambda: json_each)
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT"):  # not the test session's savepoints
+            statements.append(statement)
+
     ruleset = load_ruleset()
     other, _ = clients.create_client(
         session=session, name="other", scopes=[Scope.assess], secret=settings.secret_value
@@ -290,13 +304,21 @@ def test_history_is_counted_for_many_subjects_in_one_query(
     jobs += [job(principal, subject_id=subjects[0], symptoms={"pain_now": 0})]  # no pain
     jobs += [job(Principal.of(other), subject_id=s) for s in subjects]  # not this client's
     run_group(session=session, jobs=jobs, ruleset=ruleset)
-    counts = assessments.earlier_painful_assessments(
-        session,
-        client_id=principal.id,
-        subject_ids=[*subjects, "never-seen", subjects[0]],
-        since=assessments.utcnow() - timedelta(days=1),
-    )
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        counts = assessments.earlier_painful_assessments(
+            session,
+            client_id=principal.id,
+            subject_ids=[*subjects, "never-seen", subjects[0]],
+            since=assessments.utcnow() - timedelta(days=1),
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
     assert counts == {s: i % 3 for i, s in enumerate(subjects) if i % 3}
+    assert len(statements) == 1, statements
+    by_json_array = engine.dialect.name == "sqlite" and json_each
+    assert ("json_each" in statements[0]) is by_json_array
     later = assessments.earlier_painful_assessments(
         session,
         client_id=principal.id,
