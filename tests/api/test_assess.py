@@ -25,6 +25,7 @@ from app.models import AssessmentRecord
 from app.models.assessments import Assessment, AssessmentRequest
 from app.ratelimit import make_limiter
 from app.rules.outputs import AssessmentResult
+from app.services.assessments import contract_field_errors
 from tests.api.conftest import Caller
 
 DESK_WORKER = {
@@ -536,6 +537,21 @@ def _fields(body: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[st
 def request_bodies(draw: st.DrawFn) -> bytes:
     """A valid body, or one with a field replaced, removed or added; written as JSON the
     way a client might (ASCII or not, spaced or not, with NaN where a float is NaN)."""
+    return draw(_written_as_json(draw(request_values())))
+
+
+@st.composite
+def _written_as_json(draw: st.DrawFn, value: object) -> bytes:
+    indent = draw(st.sampled_from([None, 2]))
+    ascii_only = draw(st.booleans())
+    return json.dumps(value, indent=indent, ensure_ascii=ascii_only).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+@st.composite
+def request_values(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid request, or one with a field replaced, removed or added."""
     body = copy.deepcopy(draw(st.sampled_from([DESK_WORKER, LOCKED_UP, {"store": False}])))
     change = draw(st.sampled_from(["none", "replace", "remove", "add"]))
     path = draw(st.sampled_from(_fields(body)))
@@ -549,9 +565,22 @@ def request_bodies(draw: st.DrawFn) -> bytes:
         del section[name]
     elif change == "add":
         section[draw(st.text(max_size=12))] = draw(JSON_VALUES)
-    indent = draw(st.sampled_from([None, 2]))
-    ascii_only = draw(st.booleans())
-    return json.dumps(body, indent=indent, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    return body
+
+
+@st.composite
+def batch_bodies(draw: st.DrawFn) -> bytes:
+    """A batch of one to three requests (each as request_values draws it), or its envelope
+    changed: a field beside `items`, or `items` empty or another JSON value."""
+    batch: dict[str, Any] = {"items": draw(st.lists(request_values(), min_size=1, max_size=3))}
+    change = draw(st.sampled_from(["none", "none", "beside", "empty", "replace"]))
+    if change == "beside":
+        batch[draw(st.text(max_size=12))] = draw(JSON_VALUES)
+    elif change == "empty":
+        batch["items"] = []
+    elif change == "replace":
+        batch["items"] = draw(JSON_VALUES)
+    return draw(_written_as_json(batch))
 
 
 @given(raw=request_bodies())
@@ -569,18 +598,49 @@ def test_the_json_parser_accepts_only_what_fastapis_way_accepts_alike(raw: bytes
     assert fast.model_dump_json() == standard.model_dump_json()
 
 
-def test_the_json_parser_test_sees_accepted_and_refused_bodies() -> None:
-    """The property above is not empty: its bodies are accepted and refused alike."""
+@given(raw=batch_bodies())
+@settings(max_examples=300, deadline=None)
+def test_the_batch_fast_path_takes_only_what_fastapis_way_accepts_alike(raw: bytes) -> None:
+    """The batch's fast path takes a body only if all of it is valid (see _valid_items);
+    FastAPI's path reads it with json.loads, the envelope's model, then each item with its
+    own model and the contract's rules. Whatever the first takes, the second finds valid
+    through and through, as the same requests in the same order."""
+    fast = assess_api._valid_items(raw)
+    if fast is None:
+        return
+    envelope = assess_api.BatchRequest.model_validate(json.loads(raw))
+    standard = [AssessmentRequest.model_validate(item) for item in envelope.items]
+    assert not any(contract_field_errors(item) for item in standard)
+    assert fast == standard
+    assert [i.model_dump_json() for i in fast] == [i.model_dump_json() for i in standard]
+
+
+def _accepted(raw: bytes) -> bool:
+    try:
+        AssessmentRequest.model_validate_json(raw)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("bodies", "accepted"),
+    [
+        (request_bodies, _accepted),
+        (batch_bodies, lambda raw: assess_api._valid_items(raw) is not None),
+    ],
+    ids=["request", "batch"],
+)
+def test_the_json_parser_tests_see_accepted_and_refused_bodies(
+    bodies: Callable[[], st.SearchStrategy[bytes]], accepted: Callable[[bytes], bool]
+) -> None:
+    """The properties above are not empty: their bodies are taken and refused alike."""
     seen: set[bool] = set()
 
-    @given(raw=request_bodies())
+    @given(raw=bodies())
     @settings(max_examples=200, deadline=None, database=None)
     def parse(raw: bytes) -> None:
-        try:
-            AssessmentRequest.model_validate_json(raw)
-            seen.add(True)
-        except ValueError:
-            seen.add(False)
+        seen.add(accepted(raw))
 
     parse()
     assert seen == {True, False}
