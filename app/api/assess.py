@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import fastapi.routing
 from fastapi import APIRouter, Query, Request, Response
@@ -49,7 +49,46 @@ MAX_BATCH_ITEMS = 500
 BATCH_MAX_BODY_BYTES = 1024 * 1024
 
 
-class FastAssessRoute(APIRoute):
+# What the fast paths run in place of FastAPI's dependency solving. /assess: the routers'
+# `RateLimited` (current_client) and the route's AssessClient (assess_scope, which calls
+# current_client itself; it answers once a request). /assess/batch: those, the group
+# session (group_session) and the ruleset (read from the app's state).
+FAST_PATH_DEPENDENCIES = frozenset({current_client, assess_scope})
+BATCH_FAST_PATH_DEPENDENCIES = FAST_PATH_DEPENDENCIES | {get_group_session, get_ruleset}
+
+
+class _FastPathRoute(APIRoute):
+    """A route with a fast path (FastAssessRoute, FastBatchRoute): a request that may take
+    it (_may_take_fast_path) has its body read, and `answer_fast` answers it or, with None,
+    hands it to FastAPI's own path, which reads the same body again (`replaying`). Only if
+    every dependency the route declares (with its routers') is one in `known`, which the
+    fast path runs itself; otherwise every request takes FastAPI's path."""
+
+    known: ClassVar[frozenset[Callable[..., Any]]]
+
+    async def answer_fast(self, request: Request, raw: bytes) -> Response | None:
+        """The answer to a request whose body is `raw`, or None for FastAPI's path to
+        answer it. Each route with a fast path says how."""
+        raise NotImplementedError
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        standard = super().get_route_handler()
+        if not _runs_only_known_dependencies(self, self.known):
+            return standard
+
+        async def handler(request: Request) -> Response:
+            if not _may_take_fast_path(request):
+                return await standard(request)
+            raw = await whole_body(request)
+            answered = await self.answer_fast(request, raw)
+            if answered is None:
+                return await standard(replaying(request, raw))
+            return answered
+
+        return handler
+
+
+class FastAssessRoute(_FastPathRoute):
     """POST /assess, the hottest route, with a fast path for the common request.
 
     A request with no query string, sent as `application/json`, whose body parses and
@@ -70,24 +109,16 @@ class FastAssessRoute(APIRoute):
     dependency, every request takes FastAPI's path, so that nothing is ever skipped.
     """
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        standard = super().get_route_handler()
-        if not _runs_only_known_dependencies(self, FAST_PATH_DEPENDENCIES):
-            return standard
+    known = FAST_PATH_DEPENDENCIES
 
-        async def handler(request: Request) -> Response:
-            if _may_take_fast_path(request):
-                raw = await whole_body(request)
-                try:
-                    body = AssessmentRequest.model_validate_json(raw)
-                # Whatever stops parsing or validation here (a ValueError, or a
-                # RecursionError for deeply nested JSON), FastAPI's path answers it.
-                except Exception:
-                    return await standard(replaying(request, raw))
-                return await answer(body, await assess_scope(request), request)
-            return await standard(request)
-
-        return handler
+    async def answer_fast(self, request: Request, raw: bytes) -> Response | None:
+        try:
+            body = AssessmentRequest.model_validate_json(raw)
+        # Whatever stops parsing or validation here (a ValueError, or a RecursionError for
+        # deeply nested JSON), FastAPI's path answers it.
+        except Exception:
+            return None
+        return await answer(body, await assess_scope(request), request)
 
 
 def _may_take_fast_path(request: Request) -> bool:
@@ -130,12 +161,6 @@ def replaying(request: Request, body: bytes) -> Request:
         return await request.receive()
 
     return Request(request.scope, receive)
-
-
-# What the fast path runs in place of FastAPI's dependency solving: the routers'
-# `RateLimited` (current_client) and the route's AssessClient (assess_scope, which calls
-# current_client itself; it answers once a request).
-FAST_PATH_DEPENDENCIES = frozenset({current_client, assess_scope})
 
 
 def _runs_only_known_dependencies(route: APIRoute, known: frozenset[Callable[..., Any]]) -> bool:
@@ -270,7 +295,7 @@ class _ValidBatch(BaseModel):
     items: list[AssessmentRequest] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
 
 
-class FastBatchRoute(APIRoute):
+class FastBatchRoute(_FastPathRoute):
     """POST /assess/batch, with a fast path for a batch whose items are all valid (nightly
     scoring sends such batches).
 
@@ -287,33 +312,25 @@ class FastBatchRoute(APIRoute):
     same, word for word, as before this path existed. The fast path runs only if the
     route's dependencies are all ones it knows."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        standard = super().get_route_handler()
-        if not _runs_only_known_dependencies(self, BATCH_FAST_PATH_DEPENDENCIES):
-            return standard
+    known = BATCH_FAST_PATH_DEPENDENCIES
 
-        async def handler(request: Request) -> Response:
-            if not _may_take_fast_path(request):
-                return await standard(request)
-            raw = await whole_body(request)
-            # In the thread pool, as FastAPI's path validates the items: a batch takes
-            # milliseconds to read, which the event loop spends on other requests.
-            items = await run_in_threadpool(_valid_items, raw)
-            if items is None:
-                return await standard(replaying(request, raw))
-            client = await assess_scope(request)
-            async with group_session(request) as session:
-                return await run_in_threadpool(
-                    answer_batch,
-                    len(items),
-                    list(enumerate(items)),
-                    {},
-                    session=session,
-                    client=client,
-                    ruleset=await get_ruleset(request),
-                )
-
-        return handler
+    async def answer_fast(self, request: Request, raw: bytes) -> Response | None:
+        # In the thread pool, as FastAPI's path validates the items: a batch takes
+        # milliseconds to read, which the event loop spends on other requests.
+        items = await run_in_threadpool(_valid_items, raw)
+        if items is None:
+            return None
+        client = await assess_scope(request)
+        async with group_session(request) as session:
+            return await run_in_threadpool(
+                answer_batch,
+                len(items),
+                list(enumerate(items)),
+                {},
+                session=session,
+                client=client,
+                ruleset=await get_ruleset(request),
+            )
 
 
 def _valid_items(raw: bytes) -> list[AssessmentRequest] | None:
@@ -327,11 +344,6 @@ def _valid_items(raw: bytes) -> list[AssessmentRequest] | None:
     if any(assessments.contract_field_errors(item) for item in items):
         return None
     return items
-
-
-# What the batch's fast path runs in place of FastAPI's dependency solving: those of /assess,
-# the group session (group_session) and the ruleset (read from the app's state).
-BATCH_FAST_PATH_DEPENDENCIES = FAST_PATH_DEPENDENCIES | {get_group_session, get_ruleset}
 
 
 def assess_batch(
